@@ -1,0 +1,72 @@
+# FasterAPI: `make run` serves examples/hello, `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell scripts/find-python.sh)
+VENV := .venv
+TEST_PYTHONS := 3.12 3.13
+FUZZTIME ?= 15s
+PORT ?= 8000
+# Test clients and tools installed from PyPI into each test venv, as a user would.
+TEST_REQS := pytest httpx mypy ruff
+
+.PHONY: help run install test setup go-vet go-test fuzz py-test lint bench clean
+
+help:
+	@echo "make run    build, install into $(VENV) and serve examples/hello on port $(PORT)"
+	@echo "make test   install what the tests need and run every Go and Python test"
+	@echo "make bench  benchmark against peers (see bench/README.md)"
+
+install:
+	@test -n "$(PYTHON)" || { scripts/find-python.sh; exit 1; }
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check .
+
+run: install
+	cd examples/hello && ../../$(VENV)/bin/fasterapi serve app:app --port $(PORT)
+
+# ---- tests -------------------------------------------------------------------
+
+setup:
+	@scripts/setup.sh
+
+test: setup go-vet go-test fuzz py-test lint
+	@echo "all tests passed"
+
+go-vet:
+	eval "$$(scripts/cgo-env.sh)"; go vet ./...
+
+go-test: venvs
+	eval "$$(scripts/cgo-env.sh)"; \
+	FASTERAPI_TEST_VENVS="$(foreach v,$(TEST_PYTHONS),$(CURDIR)/.venv-test-$(v))" go test -race -count=1 ./...
+
+fuzz:
+	eval "$$(scripts/cgo-env.sh)"; \
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./protocols/http1/ && \
+	go test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./router/
+
+.PHONY: venvs
+venvs: $(foreach v,$(TEST_PYTHONS),venv-$(v))
+
+venv-%:
+	@py=$$(scripts/find-python.sh $*); v=.venv-test-$*; \
+	[ -x $$v/bin/python ] || $$py -m venv $$v; \
+	$$v/bin/pip install -q --disable-pip-version-check $(TEST_REQS) && \
+	$$v/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
+
+py-test: venvs
+	for v in $(TEST_PYTHONS); do \
+		echo "== Python $$v"; \
+		.venv-test-$$v/bin/python -m pytest -q -p no:cacheprovider python/tests build_backend tests/py; \
+	done
+
+lint: venvs
+	.venv-test-3.13/bin/ruff check python build_backend tests/py examples bench
+	.venv-test-3.13/bin/mypy --config-file python/mypy.ini python/fasterapi
+
+bench:
+	bench/run.sh
+
+clean:
+	rm -rf $(VENV) .venv-test-* build dist

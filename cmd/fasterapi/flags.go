@@ -1,0 +1,133 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+type serveFlags struct {
+	spec             string
+	host             string
+	port             int
+	workers          int
+	appDir           string
+	logLevel         string
+	gracefulTimeout  time.Duration
+	keepAliveTimeout time.Duration
+	headerTimeout    time.Duration
+	bodyTimeout      time.Duration
+	maxRequestLine   int
+	maxHeaderBytes   int
+	maxBodySize      int64
+	accessLog        bool
+}
+
+var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
+
+// parseServe parses uvicorn-style options; the app spec may come before or after them.
+func parseServe(name string, args []string) (*serveFlags, error) {
+	f := &serveFlags{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&f.host, "host", "127.0.0.1", "bind address")
+	fs.IntVar(&f.port, "port", 8000, "bind port")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "number of event loops, each with its own-GIL sub-interpreter")
+	fs.StringVar(&f.appDir, "app-dir", ".", "directory put first on sys.path to import the app from")
+	fs.StringVar(&f.logLevel, "log-level", "info", "trace, debug, info, warning, error or critical")
+	fs.DurationVar(&f.gracefulTimeout, "graceful-timeout", 10*time.Second, "time in-flight requests get to finish on SIGINT/SIGTERM")
+	fs.DurationVar(&f.gracefulTimeout, "timeout-graceful-shutdown", 10*time.Second, "alias of --graceful-timeout (uvicorn's name)")
+	fs.DurationVar(&f.keepAliveTimeout, "timeout-keep-alive", 5*time.Second, "close a keep-alive connection idle this long")
+	fs.DurationVar(&f.headerTimeout, "timeout-header-read", 10*time.Second, "a request head must arrive within this time of its first byte")
+	fs.DurationVar(&f.bodyTimeout, "timeout-body-read", 30*time.Second, "longest pause while a request body arrives")
+	fs.IntVar(&f.maxRequestLine, "max-request-line", 8192, "longest request line in bytes (414 beyond)")
+	fs.IntVar(&f.maxHeaderBytes, "max-header-bytes", 16384, "largest request header section in bytes (431 beyond)")
+	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond)")
+	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)
+		fs.PrintDefaults()
+	}
+	rest := secondsAsDurations(args)
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if f.spec != "" {
+			return nil, fmt.Errorf("unexpected argument %q: give one MODULE:ATTR", fs.Arg(0))
+		}
+		f.spec = fs.Arg(0)
+		rest = fs.Args()[1:]
+	}
+	if f.spec == "" {
+		fs.Usage()
+		return nil, fmt.Errorf("missing the app: give MODULE:ATTR, e.g. fasterapi %s app:app", name)
+	}
+	if !strings.Contains(f.spec, ":") {
+		return nil, fmt.Errorf("app %q must be MODULE:ATTR, e.g. %s:app", f.spec, f.spec)
+	}
+	if _, ok := logLevels[f.logLevel]; !ok {
+		return nil, fmt.Errorf("--log-level %q: use one of trace, debug, info, warning, error, critical", f.logLevel)
+	}
+	if f.workers < 1 {
+		return nil, fmt.Errorf("--workers must be at least 1, got %d", f.workers)
+	}
+	if f.port < 0 || f.port > 65535 {
+		return nil, fmt.Errorf("--port %d is out of range 0-65535", f.port)
+	}
+	dir, err := filepath.Abs(f.appDir)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("--app-dir %q is not a directory", f.appDir)
+	}
+	f.appDir = dir
+	return f, nil
+}
+
+// secondsAsDurations lets duration flags take uvicorn's plain seconds ("--timeout-keep-alive 5").
+func secondsAsDurations(args []string) []string {
+	durations := map[string]bool{"graceful-timeout": true, "timeout-graceful-shutdown": true,
+		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true}
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name := strings.TrimLeft(a, "-")
+		if eq := strings.IndexByte(name, '='); eq >= 0 {
+			if durations[name[:eq]] && isNumber(name[eq+1:]) {
+				a = a + "s"
+			}
+			out = append(out, a)
+			continue
+		}
+		out = append(out, a)
+		if durations[name] && i+1 < len(args) && isNumber(args[i+1]) {
+			out = append(out, args[i+1]+"s")
+			i++
+		}
+	}
+	return out
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	dot := false
+	for _, c := range s {
+		switch {
+		case c == '.' && !dot:
+			dot = true
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/pybridge"
+	"github.com/fasterapi/fasterapi/pyhost"
+	"github.com/fasterapi/fasterapi/server"
+	"github.com/fasterapi/fasterapi/transport"
+)
+
+const warmUpTimeout = 120 * time.Second
+
+func startHost(f *serveFlags) (*pyhost.Host, error) {
+	return pyhost.Start(pyhost.Config{
+		Spec:       f.spec,
+		AppDir:     f.appDir,
+		Home:       os.Getenv("FASTERAPI_PYTHON_HOME"),
+		Executable: os.Getenv("FASTERAPI_PYTHON_EXECUTABLE"),
+		Workers:    f.workers,
+	})
+}
+
+// serve runs on the main goroutine, which pyhost keeps on the main thread for CPython's sake.
+func serve(args []string) int {
+	f, err := parseServe("serve", args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fasterapi:", err)
+		return 2
+	}
+	log := newLogger(f.logLevel)
+	os.Setenv("FASTERAPI_LOG_LEVEL", f.logLevel)
+	host, err := startHost(f)
+	if err != nil {
+		log.Error("%v", err)
+		return 1
+	}
+	limits := http1.DefaultLimits()
+	limits.MaxRequestLine = f.maxRequestLine
+	limits.MaxHeaderBytes = f.maxHeaderBytes
+	limits.MaxBodyBytes = f.maxBodySize
+	opts := server.Options{
+		Limits:           limits,
+		KeepAliveTimeout: f.keepAliveTimeout,
+		HeaderTimeout:    f.headerTimeout,
+		BodyTimeout:      f.bodyTimeout,
+	}
+	if f.accessLog {
+		opts.AccessLog = func(line string) { log.Info("%s", line) }
+	}
+	var tr *transport.Server
+	srv, err := server.New(host.Routes(), host, opts, func() bool { return tr.Draining() })
+	if err != nil {
+		log.Error("%v", err)
+		return 1
+	}
+	tr = transport.New(transport.Config{
+		Host:         f.host,
+		Port:         f.port,
+		Loops:        f.workers,
+		OnLoopThread: host.EnsureThread,
+		NewSession:   srv.NewSession,
+	})
+	stopClock := make(chan struct{})
+	go srv.RunClock(stopClock)
+	runErr := make(chan error, 1)
+	go func() { runErr <- tr.Run() }()
+
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+
+	warm := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), warmUpTimeout)
+		defer cancel()
+		warm <- tr.WarmUp(ctx, host.Ready)
+	}()
+	select {
+	case err := <-runErr:
+		log.Error("cannot serve on %s: %v", net.JoinHostPort(f.host, strconv.Itoa(f.port)), err)
+		return 1
+	case err := <-warm:
+		if err != nil {
+			log.Error("starting the interpreters failed: %v", err)
+			_ = tr.Shutdown(context.Background())
+			return 1
+		}
+	case sig := <-signals:
+		log.Info("received %v while starting; exiting", sig)
+		return 0
+	}
+	log.Info("FasterAPI running on http://%s (Python %s, %d interpreters, mode pinned). Press CTRL+C to quit",
+		net.JoinHostPort(f.host, strconv.Itoa(f.port)), pybridge.CompiledVersion, host.Ready())
+
+	select {
+	case sig := <-signals:
+		log.Info("received %v: shutting down (graceful timeout %v)", sig, f.gracefulTimeout)
+	case err := <-runErr:
+		log.Error("server stopped: %v", err)
+		host.Close()
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), f.gracefulTimeout)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		log.Warn("shutdown: %v", err)
+	}
+	close(stopClock)
+	host.Close()
+	log.Info("finished server process")
+	return 0
+}

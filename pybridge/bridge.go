@@ -1,0 +1,118 @@
+// Package pybridge is the cgo boundary to CPython: a C shim (fa_*.c) with the built-in
+// _fasterapi module, and Go wrappers around it. It knows nothing of HTTP: requests cross as
+// a flat Meta buffer plus a body, results come back as status, header lines and body bytes.
+//
+// Threading rules (see shared/notes/pyprobe/REPORT.md): Init and BootMain run on the process's
+// main thread; BootThread and Call run on an OS thread locked with runtime.LockOSThread that
+// never unlocks while the process lives, and Call only after BootThread succeeded there.
+package pybridge
+
+/*
+#cgo CFLAGS: -O2 -Wall -Wno-unused-parameter
+#include <stdlib.h>
+#include "fa.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+)
+
+// CompiledVersion is the Python version this binary was built against, e.g. "3.13.0".
+const CompiledVersion = C.PY_VERSION
+
+const errLen = 16 << 10
+
+func cError(buf []C.char) error {
+	return errors.New(C.GoString(&buf[0]))
+}
+
+// Init starts the CPython runtime. home is the Python installation prefix holding the standard
+// library (sys.base_prefix of the launching interpreter) and executable the venv's python; both
+// may be empty to use the compiled-in defaults.
+func Init(home, executable string) error {
+	ch, ce := C.CString(home), C.CString(executable)
+	defer C.free(unsafe.Pointer(ch))
+	defer C.free(unsafe.Pointer(ce))
+	var errBuf [errLen]C.char
+	if C.fa_runtime_init(ch, ce, &errBuf[0], errLen) != 0 {
+		return cError(errBuf[:])
+	}
+	return nil
+}
+
+type bootFunc func(spec, appDir *C.char, out **C.char, outLen *C.size_t, err *C.char, errLen C.size_t) C.int
+
+func boot(f bootFunc, spec, appDir string) ([]byte, error) {
+	cs, cd := C.CString(spec), C.CString(appDir)
+	defer C.free(unsafe.Pointer(cs))
+	defer C.free(unsafe.Pointer(cd))
+	var out *C.char
+	var outLen C.size_t
+	errBuf := make([]C.char, errLen)
+	if f(cs, cd, &out, &outLen, &errBuf[0], errLen) != 0 {
+		return nil, cError(errBuf)
+	}
+	defer C.free(unsafe.Pointer(out))
+	return C.GoBytes(unsafe.Pointer(out), C.int(outLen)), nil
+}
+
+// BootMain imports the app in the main interpreter and returns its route table as JSON.
+func BootMain(spec, appDir string) ([]byte, error) {
+	return boot(func(s, d *C.char, o **C.char, n *C.size_t, e *C.char, el C.size_t) C.int {
+		return C.fa_boot_main(s, d, o, n, e, el)
+	}, spec, appDir)
+}
+
+// BootThread creates the calling thread's own-GIL sub-interpreter, imports the app in it and
+// returns its route table as JSON.
+func BootThread(spec, appDir string) ([]byte, error) {
+	return boot(func(s, d *C.char, o **C.char, n *C.size_t, e *C.char, el C.size_t) C.int {
+		return C.fa_thread_boot(s, d, o, n, e, el)
+	}, spec, appDir)
+}
+
+// ThreadState tells whether the calling thread owns a booted interpreter.
+type ThreadState int
+
+// The states of a thread's interpreter.
+const (
+	ThreadNotBooted ThreadState = 0
+	ThreadReady     ThreadState = 1
+	ThreadFailed    ThreadState = -1
+)
+
+// CurrentThread reports the calling thread's interpreter state.
+func CurrentThread() ThreadState { return ThreadState(C.fa_thread_ready()) }
+
+// Result is a handler's answer. Head and Body point into C memory owned by the calling thread
+// and are valid only until its next Call: copy them out before that.
+type Result struct {
+	Status int
+	// JSON is true when Body is the JSON encoding of a plain returned value; the caller then
+	// adds the application/json content type. Otherwise Head holds all header lines.
+	JSON bool
+	Head []byte
+	Body []byte
+}
+
+// Call runs route's handler in the calling thread's interpreter.
+func Call(route, defaultStatus int, meta, body []byte) Result {
+	var bodyPtr *C.char
+	if len(body) > 0 {
+		bodyPtr = (*C.char)(unsafe.Pointer(&body[0]))
+	}
+	r := C.fa_call(C.int(route), C.int(defaultStatus), (*C.char)(unsafe.Pointer(&meta[0])),
+		C.size_t(len(meta)), bodyPtr, C.size_t(len(body)))
+	return Result{
+		Status: int(r.status),
+		JSON:   r.is_json != 0,
+		Head:   unsafe.Slice((*byte)(unsafe.Pointer(r.head)), int(r.head_len)),
+		Body:   unsafe.Slice((*byte)(unsafe.Pointer(r.body)), int(r.body_len)),
+	}
+}
+
+// FlushAll flushes sys.stdout and sys.stderr of every idle interpreter; call it on the main
+// thread before the process exits.
+func FlushAll() { C.fa_flush_all() }

@@ -1,0 +1,78 @@
+/* Internal interface of the FasterAPI C bridge. Go sees only the fa_* functions
+ * declared in the "Go-facing" section; everything else is shared between the C files. */
+#ifndef FASTERAPI_FA_H
+#define FASTERAPI_FA_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Go-facing ------------------------------------------------------------ */
+
+/* Result of one handler call. All pointers reference thread-local C buffers that stay
+ * valid until the next fa_call on the same thread. */
+typedef struct {
+    int status;
+    int is_json;          /* 1: body is JSON of a plain value; the caller adds the content-type */
+    const char *head;     /* pre-formatted "name: value\r\n" lines from a Response object */
+    size_t head_len;
+    const char *body;
+    size_t body_len;
+} fa_result;
+
+int fa_runtime_init(const char *home, const char *executable, char *err, size_t errlen);
+int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
+                 char *err, size_t errlen);
+int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
+                   char *err, size_t errlen);
+int fa_thread_ready(void);
+fa_result *fa_call(int route, int default_status, const char *meta, size_t meta_len,
+                   const char *body, size_t body_len);
+void fa_flush_all(void);
+
+/* ---- meta buffer layout (built by Go, read by RawRequest) ------------------ */
+/* u32 words, native endianness:
+ *   [0] n_headers  [1] n_params  [2] client_port  [3] server_port  [4] pairs_offset
+ *   then FA_META_NFIELDS (off, len) pairs, then the bytes they point into; at pairs_offset
+ *   (4-aligned) n_headers x (name off, len, value off, len) then n_params x the same. */
+enum {
+    FA_F_METHOD, FA_F_PATH, FA_F_RAW_PATH, FA_F_QUERY, FA_F_CLIENT_HOST, FA_F_SERVER_HOST,
+    FA_F_SCHEME, FA_F_HTTP_VERSION, FA_META_NFIELDS
+};
+#define FA_META_FIXED 5
+
+/* ---- growable byte buffer --------------------------------------------------- */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} fa_buf;
+
+int fa_buf_reserve(fa_buf *b, size_t extra);   /* -1 with MemoryError set */
+static inline int fa_buf_put(fa_buf *b, const char *s, size_t n) {
+    if (b->cap - b->len < n && fa_buf_reserve(b, n) < 0) return -1;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* ---- module state ------------------------------------------------------------ */
+typedef struct {
+    PyObject *dispatch;        /* app._dispatch(route_index, raw) */
+    PyObject *encoder;         /* fasterapi.encoders.jsonable_encoder */
+    PyObject *response_type;   /* fasterapi.responses.Response */
+    PyTypeObject *rawrequest_type;
+} fa_state;
+
+extern PyModuleDef fa_moduledef;
+PyObject *fa_module_init(void);   /* PyImport_AppendInittab entry */
+fa_state *fa_state_of_current(void);
+
+/* JSON encoding of plain values in C; falls back to st->encoder for other types. */
+int fa_json_encode(fa_state *st, PyObject *obj, fa_buf *out);
+
+PyTypeObject *fa_rawrequest_type_new(PyObject *module);
+PyObject *fa_rawrequest_new(fa_state *st, const char *meta, size_t meta_len, const char *body,
+                            size_t body_len);
+
+#endif

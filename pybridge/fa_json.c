@@ -1,0 +1,180 @@
+/* JSON encoding of handler results in C: compact separators, UTF-8 output (ensure_ascii=False)
+ * and no NaN/Infinity, which is what FastAPI's JSONResponse sends. Doing this in C instead of
+ * json.dumps saves ~3 us per request (probe: json.dumps of a small dict costs ~3,000 ns). */
+#include "fa.h"
+
+#define FA_JSON_MAX_DEPTH 512
+
+int fa_buf_reserve(fa_buf *b, size_t extra) {
+    size_t need = b->len + extra;
+    if (need <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* Escapes as json.dumps(ensure_ascii=False) does: quote, backslash and C0 controls only. */
+static int put_string(fa_buf *out, PyObject *s) {
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+    if (!p) return -1;
+    /* worst case every byte becomes \u00XX */
+    if (fa_buf_reserve(out, (size_t)n * 6 + 2) < 0) return -1;
+    char *w = out->p + out->len;
+    *w++ = '"';
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *w++ = (char)c;
+            continue;
+        }
+        *w++ = '\\';
+        switch (c) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
+        case '\b': *w++ = 'b'; break;
+        case '\f': *w++ = 'f'; break;
+        default:
+            *w++ = 'u'; *w++ = '0'; *w++ = '0';
+            *w++ = hexdigits[c >> 4]; *w++ = hexdigits[c & 15];
+        }
+    }
+    *w++ = '"';
+    out->len = (size_t)(w - out->p);
+    return 0;
+}
+
+static int put_long(fa_buf *out, PyObject *o) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (!overflow) {
+        char tmp[24];
+        int k = snprintf(tmp, sizeof tmp, "%lld", v);
+        return fa_buf_put(out, tmp, (size_t)k);
+    }
+    /* Big ints: int.__repr__ of the exact int value, as json.dumps does. */
+    PyObject *r = PyLong_Type.tp_repr(o);
+    if (!r) return -1;
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(r, &n);
+    int rc = p ? fa_buf_put(out, p, (size_t)n) : -1;
+    Py_DECREF(r);
+    return rc;
+}
+
+static int put_float(fa_buf *out, PyObject *o) {
+    double d = PyFloat_AS_DOUBLE(o);
+    if (!isfinite(d)) {
+        PyErr_SetString(PyExc_ValueError, "Out of range float values are not JSON compliant");
+        return -1;
+    }
+    /* float.__repr__ formatting, which is what json.dumps writes */
+    char *s = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (!s) return -1;
+    int rc = fa_buf_put(out, s, strlen(s));
+    PyMem_Free(s);
+    return rc;
+}
+
+static int encode(fa_state *st, PyObject *o, fa_buf *out, int depth, int converted);
+
+/* json.dumps turns str/int/float/bool/None keys into strings; other keys make it fail. */
+static int put_key(fa_buf *out, PyObject *k) {
+    if (PyUnicode_Check(k)) return put_string(out, k);
+    if (k == Py_True) return fa_buf_put(out, "\"true\"", 6);
+    if (k == Py_False) return fa_buf_put(out, "\"false\"", 7);
+    if (k == Py_None) return fa_buf_put(out, "\"null\"", 6);
+    if (PyLong_Check(k) || PyFloat_Check(k)) {
+        if (fa_buf_put(out, "\"", 1) < 0) return -1;
+        if ((PyLong_Check(k) ? put_long(out, k) : put_float(out, k)) < 0) return -1;
+        return fa_buf_put(out, "\"", 1);
+    }
+    PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %.100s",
+                 Py_TYPE(k)->tp_name);
+    return -1;
+}
+
+static int encode_converted(fa_state *st, PyObject *o, fa_buf *out, int depth);
+
+static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int converted) {
+    size_t start = out->len;
+    if (fa_buf_put(out, "{", 1) < 0) return -1;
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    int first = 1;
+    while (PyDict_Next(d, &pos, &k, &v)) {
+        if (!first && fa_buf_put(out, ",", 1) < 0) return -1;
+        first = 0;
+        if (put_key(out, k) < 0) {
+            /* Keys such as Enum members or dates: let jsonable_encoder convert the whole dict. */
+            if (converted || st == NULL || st->encoder == NULL || !PyErr_ExceptionMatches(PyExc_TypeError))
+                return -1;
+            PyErr_Clear();
+            out->len = start;
+            return encode_converted(st, d, out, depth);
+        }
+        if (fa_buf_put(out, ":", 1) < 0) return -1;
+        if (encode(st, v, out, depth + 1, converted) < 0) return -1;
+    }
+    return fa_buf_put(out, "}", 1);
+}
+
+static int encode_seq(fa_state *st, PyObject *seq, fa_buf *out, int depth, int converted) {
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (fa_buf_put(out, "[", 1) < 0) return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i && fa_buf_put(out, ",", 1) < 0) return -1;
+        if (encode(st, items[i], out, depth + 1, converted) < 0) return -1;
+    }
+    return fa_buf_put(out, "]", 1);
+}
+
+/* converted != 0 once a value came back from jsonable_encoder: from then on subclasses of the
+ * plain types are accepted, and an unknown type is an error instead of another round trip. */
+static int encode(fa_state *st, PyObject *o, fa_buf *out, int depth, int converted) {
+    if (depth > FA_JSON_MAX_DEPTH) {
+        PyErr_SetString(PyExc_ValueError, "JSON nesting deeper than 512 levels (circular reference?)");
+        return -1;
+    }
+    if (o == Py_None) return fa_buf_put(out, "null", 4);
+    if (o == Py_True) return fa_buf_put(out, "true", 4);
+    if (o == Py_False) return fa_buf_put(out, "false", 5);
+    PyTypeObject *t = Py_TYPE(o);
+    if (t == &PyUnicode_Type || (converted && PyUnicode_Check(o))) return put_string(out, o);
+    if (t == &PyLong_Type || (converted && PyLong_Check(o))) return put_long(out, o);
+    if (t == &PyFloat_Type || (converted && PyFloat_Check(o))) return put_float(out, o);
+    if (t == &PyDict_Type || (converted && PyDict_Check(o))) return encode_dict(st, o, out, depth, converted);
+    if (t == &PyList_Type || t == &PyTuple_Type || (converted && (PyList_Check(o) || PyTuple_Check(o))))
+        return encode_seq(st, o, out, depth, converted);
+    if (converted || st == NULL || st->encoder == NULL) {
+        PyErr_Format(PyExc_TypeError, "Object of type %.100s is not JSON serializable", t->tp_name);
+        return -1;
+    }
+    return encode_converted(st, o, out, depth);
+}
+
+static int encode_converted(fa_state *st, PyObject *o, fa_buf *out, int depth) {
+    PyObject *plain = PyObject_CallOneArg(st->encoder, o);
+    if (!plain) return -1;
+    int rc = encode(st, plain, out, depth + 1, 1);
+    Py_DECREF(plain);
+    return rc;
+}
+
+int fa_json_encode(fa_state *st, PyObject *obj, fa_buf *out) {
+    return encode(st, obj, out, 0, 0);
+}

@@ -1,0 +1,117 @@
+/* The built-in _fasterapi module. Multi-phase init with per-module state, so every own-GIL
+ * sub-interpreter gets its own copy (PEP 489, PEP 684); nothing here is process-global. */
+#include "fa.h"
+
+static fa_state *state_of(PyObject *m) { return (fa_state *)PyModule_GetState(m); }
+
+static PyObject *install(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "install(dispatch, encoder) takes exactly 2 arguments");
+        return NULL;
+    }
+    if (!PyCallable_Check(args[0]) || !PyCallable_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "install(dispatch, encoder): both arguments must be callable");
+        return NULL;
+    }
+    /* The Response base class lets fa_call tell a Response from a plain value with one type check. */
+    PyObject *responses = PyImport_ImportModule("fasterapi.responses");
+    if (!responses) return NULL;
+    PyObject *response_type = PyObject_GetAttrString(responses, "Response");
+    Py_DECREF(responses);
+    if (!response_type) return NULL;
+    if (!PyType_Check(response_type)) {
+        Py_DECREF(response_type);
+        PyErr_SetString(PyExc_TypeError, "fasterapi.responses.Response is not a class");
+        return NULL;
+    }
+    fa_state *st = state_of(m);
+    Py_XSETREF(st->dispatch, Py_NewRef(args[0]));
+    Py_XSETREF(st->encoder, Py_NewRef(args[1]));
+    Py_XSETREF(st->response_type, response_type);
+    Py_RETURN_NONE;
+}
+
+static PyObject *dumps(PyObject *m, PyObject *obj) {
+    fa_buf b = {0};
+    PyObject *res = NULL;
+    if (fa_json_encode(state_of(m), obj, &b) == 0) res = PyBytes_FromStringAndSize(b.p, (Py_ssize_t)b.len);
+    free(b.p);
+    return res;
+}
+
+static PyMethodDef methods[] = {
+    {"install", (PyCFunction)(void (*)(void))install, METH_FASTCALL,
+     "install(dispatch, encoder): register the app's dispatcher and the fallback JSON encoder."},
+    {"dumps", dumps, METH_O,
+     "dumps(obj) -> bytes: compact UTF-8 JSON as FastAPI's JSONResponse renders it."},
+    {NULL},
+};
+
+static int exec_module(PyObject *m) {
+    fa_state *st = state_of(m);
+    st->rawrequest_type = fa_rawrequest_type_new(m);
+    if (!st->rawrequest_type) return -1;
+    if (PyModule_AddType(m, st->rawrequest_type) < 0) return -1;
+    return 0;
+}
+
+static int traverse(PyObject *m, visitproc visit, void *arg) {
+    fa_state *st = state_of(m);
+    if (!st) return 0;
+    Py_VISIT(st->dispatch);
+    Py_VISIT(st->encoder);
+    Py_VISIT(st->response_type);
+    Py_VISIT(st->rawrequest_type);
+    return 0;
+}
+
+static int clear(PyObject *m) {
+    fa_state *st = state_of(m);
+    if (!st) return 0;
+    Py_CLEAR(st->dispatch);
+    Py_CLEAR(st->encoder);
+    Py_CLEAR(st->response_type);
+    Py_CLEAR(st->rawrequest_type);
+    return 0;
+}
+
+static void free_module(void *m) { clear((PyObject *)m); }
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#if PY_VERSION_HEX >= 0x030D0000
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+PyModuleDef fa_moduledef = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_fasterapi",
+    .m_doc = "FasterAPI's bridge to the Go server.",
+    .m_size = sizeof(fa_state),
+    .m_methods = methods,
+    .m_slots = slots,
+    .m_traverse = traverse,
+    .m_clear = clear,
+    .m_free = free_module,
+};
+
+PyObject *fa_module_init(void) { return PyModuleDef_Init(&fa_moduledef); }
+
+/* The state of the _fasterapi module of the interpreter whose GIL this thread holds.
+ * PyState_FindModule only serves single-phase modules, so look it up in sys.modules. */
+fa_state *fa_state_of_current(void) {
+    PyObject *name = PyUnicode_FromString("_fasterapi");
+    if (!name) return NULL;
+    PyObject *m = PyImport_GetModule(name);
+    Py_DECREF(name);
+    if (!m) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "_fasterapi is not imported");
+        return NULL;
+    }
+    fa_state *st = state_of(m);
+    Py_DECREF(m); /* sys.modules keeps it alive for the interpreter's lifetime */
+    return st;
+}

@@ -1,0 +1,369 @@
+/* CPython runtime and interpreter lifecycle, following the rules the sub-interpreter probe paid
+ * for (shared/notes/pyprobe/REPORT.md section 4): own GIL always with use_main_obmalloc = 0, an
+ * interpreter lives on the OS thread that created it, a thread state is deleted only on its own
+ * thread, interpreters are never recycled, and Go owns the signals. */
+#include "fa.h"
+#include <pthread.h>
+#include <stdatomic.h>
+
+static PyThreadState *g_main_ts;
+
+/* What the calling thread owns: one interpreter and the buffers its results are written to. */
+typedef struct {
+    PyThreadState *ts;
+    fa_state *st;
+    PyObject *attr_status_code, *attr_body, *attr_raw_headers;
+    fa_buf head, body;
+    fa_result res;
+    atomic_int busy;
+} fa_thread;
+
+static __thread fa_thread *tls;
+/* Set once this thread tried to boot, so a failed app import is not retried (each attempt
+ * would leave another interpreter behind: they cannot be safely destroyed, §4.1, §4.5). */
+static __thread int boot_attempted;
+
+#define FA_MAX_INTERPS 1024
+static pthread_mutex_t g_reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static fa_thread *g_threads[FA_MAX_INTERPS];
+static int g_nthreads;
+
+static void set_err(char *err, size_t errlen, const char *msg) {
+    snprintf(err, errlen, "%s", msg);
+}
+
+int fa_runtime_init(const char *home, const char *executable, char *err, size_t errlen) {
+    if (PyImport_AppendInittab("_fasterapi", fa_module_init) < 0) {
+        set_err(err, errlen, "PyImport_AppendInittab(_fasterapi) failed");
+        return -1;
+    }
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.install_signal_handlers = 0; /* Go owns SIGINT/SIGTERM (REPORT §4.11) */
+    config.parse_argv = 0;
+    PyStatus st = PyStatus_Ok();
+    if (home && *home) st = PyConfig_SetBytesString(&config, &config.home, home);
+    if (!PyStatus_Exception(st) && executable && *executable)
+        st = PyConfig_SetBytesString(&config, &config.executable, executable);
+    if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(st)) {
+        snprintf(err, errlen, "Python initialisation failed: %s%s%s", st.func ? st.func : "",
+                 st.func ? ": " : "", st.err_msg ? st.err_msg : "unknown error");
+        return -1;
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    /* 3.13.0: two live subs that imported _datetime crash when destroyed unless the main
+     * interpreter imported the single-phase accelerators first (REPORT §4.4). */
+    PyRun_SimpleString("try:\n import _datetime, _decimal\nexcept ImportError:\n pass\n");
+#endif
+    g_main_ts = PyEval_SaveThread();
+    return 0;
+}
+
+/* Runs in the interpreter whose GIL is held. 3.12 subs must see the single-phase modules as
+ * None before anything imports them, so the pure-Python fallbacks load instead of a partly
+ * initialised C module that crashes the next importer (REPORT §4.2, §4.3). */
+static const char bootstrap_src[] =
+    "import sys\n"
+    "if is_sub and sys.version_info < (3, 13):\n"
+    "    for _m in ('_datetime', '_decimal', '_zoneinfo', '_ctypes', '_elementtree', 'pyexpat',\n"
+    "               '_lsprof', 'readline', '_curses', '_tkinter'):\n"
+    "        sys.modules.setdefault(_m, None)\n"
+    "import os, json\n"
+    "_p = os.environ.get('FASTERAPI_SYS_PATH')\n"
+    "if _p:\n"
+    "    sys.path[:] = json.loads(_p)\n"
+    "if app_dir not in sys.path:\n"
+    "    sys.path.insert(0, app_dir)\n"
+    "try:\n"
+    "    import _fasterapi\n"
+    "    from fasterapi import _runtime\n"
+    "    routes = _runtime.boot(spec, app_dir)\n"
+    "    error = None\n"
+    "except BaseException as e:\n"
+    "    routes = None\n"
+    "    if type(e).__name__ == 'AppLoadError':\n"
+    "        error = str(e)\n"
+    "    elif isinstance(e, ModuleNotFoundError) and e.name == 'fasterapi':\n"
+    "        error = ('the fasterapi package is not importable by the embedded Python; run the server '\n"
+    "                 'through the fasterapi command of a venv where fasterapi is installed')\n"
+    "    else:\n"
+    "        import traceback\n"
+    "        error = ''.join(traceback.format_exception(e))\n";
+
+/* Imports the app in the current interpreter and returns its route table as JSON (malloc'd). */
+static int boot_current(int is_sub, const char *spec, const char *app_dir, char **routes_json,
+                        size_t *routes_len, char *err, size_t errlen) {
+    int rc = -1;
+    PyObject *g = PyDict_New();
+    if (!g) goto fail;
+    PyObject *v;
+    if (PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) < 0) goto fail;
+    if (!(v = PyUnicode_FromString(spec)) || PyDict_SetItemString(g, "spec", v) < 0) goto fail_v;
+    Py_DECREF(v);
+    if (!(v = PyUnicode_FromString(app_dir)) || PyDict_SetItemString(g, "app_dir", v) < 0) goto fail_v;
+    Py_DECREF(v);
+    if (PyDict_SetItemString(g, "is_sub", is_sub ? Py_True : Py_False) < 0) goto fail;
+    PyObject *r = PyRun_String(bootstrap_src, Py_file_input, g, g);
+    if (!r) goto fail;
+    Py_DECREF(r);
+    PyObject *error = PyDict_GetItemString(g, "error");
+    if (error && PyUnicode_Check(error)) {
+        const char *msg = PyUnicode_AsUTF8(error);
+        set_err(err, errlen, msg ? msg : "app failed to load");
+        PyErr_Clear();
+        Py_DECREF(g);
+        return -1;
+    }
+    fa_buf b = {0};
+    if (fa_json_encode(NULL, PyDict_GetItemString(g, "routes"), &b) < 0) {
+        free(b.p);
+        goto fail;
+    }
+    *routes_json = b.p;
+    *routes_len = b.len;
+    rc = 0;
+    Py_DECREF(g);
+    return rc;
+fail_v:
+    Py_XDECREF(v);
+fail:
+    Py_XDECREF(g);
+    if (PyErr_Occurred()) {
+        PyObject *exc = PyErr_GetRaisedException();
+        PyObject *s = PyObject_Str(exc);
+        snprintf(err, errlen, "bootstrap failed: %s", s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "?");
+        Py_XDECREF(s);
+        Py_XDECREF(exc);
+        PyErr_Clear();
+    }
+    return rc;
+}
+
+int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
+                 char *err, size_t errlen) {
+    PyEval_RestoreThread(g_main_ts);
+    int rc = boot_current(0, spec, app_dir, routes_json, routes_len, err, errlen);
+    g_main_ts = PyEval_SaveThread();
+    return rc;
+}
+
+int fa_thread_ready(void) { return tls ? 1 : (boot_attempted ? -1 : 0); }
+
+static PyObject *intern(const char *s) { return PyUnicode_InternFromString(s); }
+
+/* Creates this thread's own-GIL sub-interpreter and imports the app in it. The calling thread
+ * must stay this interpreter's only thread for the life of the process (Go: LockOSThread). */
+int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
+                   char *err, size_t errlen) {
+    if (tls || boot_attempted) {
+        set_err(err, errlen, "this thread already tried to create its interpreter");
+        return -1;
+    }
+    boot_attempted = 1;
+    PyThreadState *tmp = PyThreadState_New(PyInterpreterState_Main());
+    if (!tmp) {
+        set_err(err, errlen, "PyThreadState_New failed");
+        return -1;
+    }
+    PyEval_RestoreThread(tmp);
+    PyInterpreterConfig cfg = {
+        .use_main_obmalloc = 0, /* required with OWN_GIL; the bad combination is not rejected (§4.6) */
+        .allow_fork = 0,
+        .allow_exec = 0,
+        .allow_threads = 1,
+        .allow_daemon_threads = 0,
+        .check_multi_interp_extensions = 1,
+        .gil = PyInterpreterConfig_OWN_GIL,
+    };
+    PyThreadState *sub = NULL;
+    PyStatus st = Py_NewInterpreterFromConfig(&sub, &cfg);
+    if (PyStatus_Exception(st) || !sub) {
+        snprintf(err, errlen, "creating a sub-interpreter failed: %s", st.err_msg ? st.err_msg : "unknown");
+        PyThreadState_Clear(tmp);
+        PyThreadState_DeleteCurrent();
+        return -1;
+    }
+    /* Drop the temporary main-interpreter thread state on this, its own, thread. */
+    PyEval_SaveThread();
+    PyEval_RestoreThread(tmp);
+    PyThreadState_Clear(tmp);
+    PyThreadState_DeleteCurrent();
+
+    PyEval_RestoreThread(sub);
+    int rc = boot_current(1, spec, app_dir, routes_json, routes_len, err, errlen);
+    fa_thread *t = NULL;
+    if (rc == 0) {
+        t = calloc(1, sizeof *t);
+        if (!t) {
+            set_err(err, errlen, "out of memory");
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        t->ts = sub;
+        t->st = fa_state_of_current();
+        t->attr_status_code = intern("status_code");
+        t->attr_body = intern("body");
+        t->attr_raw_headers = intern("raw_headers");
+        if (!t->st || !t->st->dispatch || !t->attr_status_code || !t->attr_body || !t->attr_raw_headers) {
+            set_err(err, errlen, "the app did not install its dispatcher (_fasterapi.install was not called)");
+            PyErr_Clear();
+            free(t);
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        pthread_mutex_lock(&g_reg_mu);
+        if (g_nthreads < FA_MAX_INTERPS) g_threads[g_nthreads++] = t;
+        pthread_mutex_unlock(&g_reg_mu);
+        tls = t;
+    }
+    /* A failed interpreter is left alive but unused: ending it could crash on 3.12 (§4.1). */
+    PyEval_SaveThread();
+    return rc;
+}
+
+static const char flush_src[] =
+    "import sys\n"
+    "for _s in (sys.stdout, sys.stderr):\n"
+    "    try:\n"
+    "        _s.flush()\n"
+    "    except Exception:\n"
+    "        pass\n";
+
+/* Flushes sys.stdout/stderr of every idle interpreter before the process exits. The process
+ * exits without Py_FinalizeEx (it crashes on 3.12.1 after asyncio/ssl/hashlib were used in a sub,
+ * §4.1), so buffered output would otherwise be lost. A temporary thread state is created and
+ * deleted here, on this thread, which the one-thread-per-tstate rule allows. */
+void fa_flush_all(void) {
+    pthread_mutex_lock(&g_reg_mu);
+    for (int i = 0; i < g_nthreads; i++) {
+        fa_thread *t = g_threads[i];
+        if (atomic_load(&t->busy)) continue; /* a handler still runs: its GIL would never come */
+        PyThreadState *ts = PyThreadState_New(t->ts->interp);
+        if (!ts) continue;
+        PyEval_RestoreThread(ts);
+        PyRun_SimpleString(flush_src);
+        PyThreadState_Clear(ts);
+        PyThreadState_DeleteCurrent();
+    }
+    pthread_mutex_unlock(&g_reg_mu);
+    PyEval_RestoreThread(g_main_ts);
+    PyRun_SimpleString(flush_src);
+    g_main_ts = PyEval_SaveThread();
+}
+
+/* ---- the per-request call ---------------------------------------------------- */
+
+static const char internal_error[] = "Internal Server Error";
+static const char text_plain[] = "content-type: text/plain; charset=utf-8\r\n";
+
+static int has_bad_byte(const char *p, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (p[i] == '\r' || p[i] == '\n' || p[i] == '\0') return 1;
+    return 0;
+}
+
+/* Copies a Response's status, headers and body into the thread's buffers. */
+static int take_response(fa_thread *t, PyObject *resp) {
+    PyObject *code = PyObject_GetAttr(resp, t->attr_status_code);
+    if (!code) return -1;
+    long status = PyLong_AsLong(code);
+    Py_DECREF(code);
+    if (status == -1 && PyErr_Occurred()) return -1;
+    if (status < 100 || status > 999) {
+        PyErr_Format(PyExc_ValueError, "invalid status_code %ld", status);
+        return -1;
+    }
+    PyObject *body = PyObject_GetAttr(resp, t->attr_body);
+    if (!body) return -1;
+    if (!PyBytes_Check(body)) {
+        PyErr_Format(PyExc_TypeError, "Response.body must be bytes, not %.100s", Py_TYPE(body)->tp_name);
+        Py_DECREF(body);
+        return -1;
+    }
+    int rc = fa_buf_put(&t->body, PyBytes_AS_STRING(body), (size_t)PyBytes_GET_SIZE(body));
+    Py_DECREF(body);
+    if (rc < 0) return -1;
+    PyObject *headers = PyObject_GetAttr(resp, t->attr_raw_headers);
+    if (!headers) return -1;
+    PyObject *seq = PySequence_Fast(headers, "Response.raw_headers must be a sequence");
+    Py_DECREF(headers);
+    if (!seq) return -1;
+    rc = 0;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq) && rc == 0; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyBytes_Check(PyTuple_GET_ITEM(pair, 0)) ||
+            !PyBytes_Check(PyTuple_GET_ITEM(pair, 1))) {
+            PyErr_SetString(PyExc_TypeError, "Response.raw_headers items must be (bytes, bytes) tuples");
+            rc = -1;
+            break;
+        }
+        PyObject *k = PyTuple_GET_ITEM(pair, 0), *v = PyTuple_GET_ITEM(pair, 1);
+        /* CR/LF in a header would let a handler inject headers or split the response. */
+        if (has_bad_byte(PyBytes_AS_STRING(k), PyBytes_GET_SIZE(k)) ||
+            has_bad_byte(PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v)) || PyBytes_GET_SIZE(k) == 0) {
+            PyErr_SetString(PyExc_ValueError, "a response header name or value contains CR, LF or NUL, or the name is empty");
+            rc = -1;
+            break;
+        }
+        if (fa_buf_put(&t->head, PyBytes_AS_STRING(k), (size_t)PyBytes_GET_SIZE(k)) < 0 ||
+            fa_buf_put(&t->head, ": ", 2) < 0 ||
+            fa_buf_put(&t->head, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v)) < 0 ||
+            fa_buf_put(&t->head, "\r\n", 2) < 0)
+            rc = -1;
+    }
+    Py_DECREF(seq);
+    if (rc == 0) t->res.status = (int)status;
+    return rc;
+}
+
+fa_result *fa_call(int route, int default_status, const char *meta, size_t meta_len,
+                   const char *body, size_t body_len) {
+    fa_thread *t = tls;
+    atomic_store(&t->busy, 1);
+    PyEval_RestoreThread(t->ts);
+    t->head.len = t->body.len = 0;
+    t->res.is_json = 0;
+    PyObject *result = NULL;
+    PyObject *raw = fa_rawrequest_new(t->st, meta, meta_len, body, body_len);
+    PyObject *idx = raw ? PyLong_FromLong(route) : NULL;
+    if (idx) {
+        PyObject *args[2] = {idx, raw};
+        result = PyObject_Vectorcall(t->st->dispatch, args, 2, NULL);
+    }
+    Py_XDECREF(idx);
+    Py_XDECREF(raw);
+    int ok = 0;
+    if (result) {
+        if (PyObject_TypeCheck(result, (PyTypeObject *)t->st->response_type)) {
+            ok = take_response(t, result) == 0;
+        } else {
+            ok = fa_json_encode(t->st, result, &t->body) == 0;
+            t->res.status = default_status;
+            t->res.is_json = 1;
+        }
+        Py_DECREF(result);
+    }
+    if (!ok) {
+        /* The Python dispatcher turns handler errors into responses itself; reaching this means
+         * the result could not be encoded. Log it like an unhandled handler error. */
+        PySys_WriteStderr("fasterapi: error while sending the response of route %d:\n", route);
+        PyErr_Print();
+        t->head.len = t->body.len = 0;
+        t->res.status = 500;
+        t->res.is_json = 0;
+        if (fa_buf_put(&t->head, text_plain, sizeof text_plain - 1) < 0 ||
+            fa_buf_put(&t->body, internal_error, sizeof internal_error - 1) < 0)
+            PyErr_Clear();
+    }
+    t->res.head = t->head.p;
+    t->res.head_len = t->head.len;
+    t->res.body = t->body.p;
+    t->res.body_len = t->body.len;
+    PyEval_SaveThread();
+    atomic_store(&t->busy, 0);
+    return &t->res;
+}

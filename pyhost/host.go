@@ -1,0 +1,158 @@
+// Package pyhost owns the CPython runtime: it starts it, imports the app, gives each event-loop
+// thread its own-GIL sub-interpreter ("pinned" mode) and runs handlers there. It knows nothing
+// of sockets or HTTP.
+package pyhost
+
+import (
+	"bytes"
+	"errors"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/fasterapi/fasterapi/pybridge"
+)
+
+func init() {
+	// Py_InitializeFromConfig must run on the process's main thread, and init functions run on
+	// the main goroutine: keep that goroutine on the main thread from here on.
+	runtime.LockOSThread()
+}
+
+// Config says which app to load and how.
+type Config struct {
+	Spec       string // "module:attr"
+	AppDir     string // put first on sys.path
+	Home       string // Python prefix with the standard library; "" for the compiled-in one
+	Executable string // the venv's python, reported as sys.executable; may be ""
+	Workers    int    // number of sub-interpreters (one per event loop in pinned mode)
+}
+
+// Route is one entry of the app's route table; its index in Host.Routes is the route id that
+// Call takes.
+type Route struct {
+	Path    string
+	Methods []string
+	Status  int
+	Name    string
+}
+
+// Host is the running Python side of the server.
+type Host struct {
+	cfg        Config
+	routes     []Route
+	routesJSON []byte
+	ready      atomic.Int32
+	bootErr    atomic.Pointer[error]
+}
+
+// Start initialises CPython and imports the app in the main interpreter to learn its routes.
+// It must be called from the main goroutine.
+func Start(cfg Config) (*Host, error) {
+	if err := pybridge.Init(cfg.Home, cfg.Executable); err != nil {
+		return nil, err
+	}
+	raw, err := pybridge.BootMain(cfg.Spec, cfg.AppDir)
+	if err != nil {
+		return nil, err
+	}
+	routes, err := parseRoutes(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &Host{cfg: cfg, routes: routes, routesJSON: raw}, nil
+}
+
+func parseRoutes(raw []byte) ([]Route, error) {
+	var rows [][]any
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		return nil, fmt.Errorf("the app's route table is not valid: %w", err)
+	}
+	routes := make([]Route, 0, len(rows))
+	for i, row := range rows {
+		r, ok := routeFromRow(row)
+		if !ok {
+			return nil, fmt.Errorf("route %d of the app's route table is malformed: %v", i, row)
+		}
+		routes = append(routes, r)
+	}
+	return routes, nil
+}
+
+func routeFromRow(row []any) (Route, bool) {
+	if len(row) != 4 {
+		return Route{}, false
+	}
+	path, ok1 := row[0].(string)
+	methods, ok2 := row[1].([]any)
+	status, ok3 := row[2].(float64)
+	name, ok4 := row[3].(string)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return Route{}, false
+	}
+	r := Route{Path: path, Status: int(status), Name: name}
+	for _, m := range methods {
+		s, ok := m.(string)
+		if !ok {
+			return Route{}, false
+		}
+		r.Methods = append(r.Methods, s)
+	}
+	return r, true
+}
+
+// Routes returns the app's route table.
+func (h *Host) Routes() []Route { return h.routes }
+
+// Workers is the configured number of interpreters.
+func (h *Host) Workers() int { return h.cfg.Workers }
+
+// BootThread gives the calling OS thread its own sub-interpreter with the app imported. The
+// caller must have locked the goroutine to the thread for good (runtime.LockOSThread).
+func (h *Host) BootThread() error {
+	raw, err := pybridge.BootThread(h.cfg.Spec, h.cfg.AppDir)
+	if err != nil {
+		return err
+	}
+	// Route ids are indexes into the table: an app that registers routes differently per
+	// interpreter (say, from random or time-dependent code) would get requests misrouted.
+	if !bytes.Equal(raw, h.routesJSON) {
+		return fmt.Errorf("the app registered different routes in a sub-interpreter than in the main one; route registration must not depend on per-process state")
+	}
+	h.ready.Add(1)
+	return nil
+}
+
+// EnsureThread boots the calling thread's interpreter unless that was done already; it keeps
+// failing with the first error if the boot failed. It is cheap once the thread is ready.
+func (h *Host) EnsureThread() error {
+	switch pybridge.CurrentThread() {
+	case pybridge.ThreadReady:
+		return nil
+	case pybridge.ThreadFailed:
+		if p := h.bootErr.Load(); p != nil {
+			return *p
+		}
+		return errors.New("this thread's interpreter failed to start")
+	}
+	err := h.BootThread()
+	if err != nil {
+		h.bootErr.CompareAndSwap(nil, &err)
+	}
+	return err
+}
+
+// Ready is the number of interpreters booted so far.
+func (h *Host) Ready() int { return int(h.ready.Load()) }
+
+// Call runs route's handler on the calling thread's interpreter; see pybridge.Result for how
+// long the result stays valid.
+func (h *Host) Call(route int, meta, body []byte) pybridge.Result {
+	return pybridge.Call(route, h.routes[route].Status, meta, body)
+}
+
+// Close flushes the interpreters' output. The runtime is deliberately not finalised:
+// Py_FinalizeEx crashes on 3.12.1 after a sub used asyncio, ssl or hashlib (REPORT §4.1), and
+// interpreters owned by loop threads can only be ended on those threads.
+func (h *Host) Close() { pybridge.FlushAll() }

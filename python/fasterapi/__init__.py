@@ -1,0 +1,42 @@
+"""FasterAPI: FastAPI's programming model, served by a Go HTTP host.
+
+`from fasterapi import FastAPI` and write handlers as for FastAPI. Only the
+standard library is used, and heavy modules are imported lazily, because
+every sub-interpreter of the host imports this package.
+"""
+
+from __future__ import annotations
+
+from . import status
+from ._version import __version__
+from .applications import FastAPI, FasterAPI
+from .exceptions import HTTPException, RequestValidationError
+from .params import Body, Path, Query
+from .requests import Request
+from .responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from .routing import APIRouter
+
+__all__ = [
+    "APIRouter",
+    "Body",
+    "FastAPI",
+    "FasterAPI",
+    "HTMLResponse",
+    "HTTPException",
+    "JSONResponse",
+    "Path",
+    "PlainTextResponse",
+    "Query",
+    "RedirectResponse",
+    "Request",
+    "RequestValidationError",
+    "Response",
+    "__version__",
+    "status",
+]

@@ -1,0 +1,92 @@
+"""Entry points the Go host calls inside each sub-interpreter.
+
+`boot` runs once per interpreter: it imports the user's app, registers the
+dispatch function with the `_fasterapi` C module and returns the route table
+the host routes with. Every failure is an AppLoadError whose message says
+what to fix, because the host shows it to the user as is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ._appspec import parse_app_spec
+
+if TYPE_CHECKING:
+    from .applications import FasterAPI
+
+RouteEntry = tuple[str, tuple[str, ...], int, str]
+
+
+class AppLoadError(Exception):
+    """The app named by the spec could not be imported or is not an app."""
+
+
+def _import_module(module_name: str) -> Any:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # Only a missing app module points at --app-dir; a missing
+        # dependency inside the app is a different problem.
+        missing = exc.name or ""
+        if module_name == missing or module_name.startswith(missing + "."):
+            raise AppLoadError(
+                f"Could not import module {module_name!r}: {exc} (is --app-dir right?)"
+            ) from exc
+        raise AppLoadError(f"Error importing module {module_name!r}: {exc}") from exc
+    except Exception as exc:
+        import traceback
+
+        detail = "".join(traceback.format_exception(exc)).rstrip()
+        raise AppLoadError(f"Error importing module {module_name!r}:\n{detail}") from exc
+
+
+def load_app(spec: str, app_dir: str) -> Any:
+    """Import "module:attr" from `app_dir` and check that it is a FasterAPI app."""
+    from .applications import FasterAPI
+
+    try:
+        module_name, attr_path = parse_app_spec(spec)
+    except ValueError as exc:
+        raise AppLoadError(str(exc)) from None
+    if app_dir not in sys.path:
+        sys.path.insert(0, app_dir)
+    app: Any = _import_module(module_name)
+    walked = []
+    for part in attr_path.split("."):
+        walked.append(part)
+        try:
+            app = getattr(app, part)
+        except AttributeError:
+            raise AppLoadError(
+                f"Attribute {'.'.join(walked)!r} not found in module {module_name!r}"
+            ) from None
+    if not isinstance(app, FasterAPI):
+        hint = ""
+        if type(app).__module__.split(".")[0] == "fastapi":
+            hint = " It is a FastAPI app: import FastAPI from fasterapi instead of fastapi."
+        raise AppLoadError(
+            f"Attribute {attr_path!r} in module {module_name!r} is a "
+            f"{type(app).__module__}.{type(app).__qualname__}, not a FasterAPI application; "
+            f"create it with `app = FastAPI()` after `from fasterapi import FastAPI`.{hint}"
+        )
+    return app
+
+
+def boot(spec: str, app_dir: str) -> list[RouteEntry]:
+    """Load the app in this interpreter; return (path, methods, status, name) per route.
+
+    A route's index in the list is the `route_index` later passed to dispatch.
+    """
+    app: FasterAPI = load_app(spec, app_dir)
+    try:
+        import _fasterapi
+    except ImportError:
+        pass  # outside the host (tests, tools): nothing to register with
+    else:
+        from .encoders import jsonable_encoder
+
+        _fasterapi.install(app._dispatch, jsonable_encoder)
+    return app.route_table()

@@ -1,0 +1,138 @@
+"""The application object and the host's per-request entry point, `_dispatch`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._concurrency import run_coroutine
+from ._errorlog import log_exception
+from .datastructures import State
+from .exception_handlers import http_exception_response, validation_error_response
+from .exceptions import HTTPException, RequestValidationError
+from .requests import Request
+from .responses import JSONResponse, PlainTextResponse, Response
+from .routing import APIRouter
+
+if TYPE_CHECKING:
+    from ._raw import RawRequest
+
+ExceptionHandler = Callable[[Request, Any], Any]
+HandlerT = TypeVar("HandlerT", bound=Callable[..., Any])
+
+
+class FasterAPI(APIRouter):
+    """FastAPI's application API, served by the FasterAPI Go host.
+
+    Routes are registered exactly as with FastAPI; the host asks `_runtime.boot`
+    for the route table and then calls `_dispatch(route_index, raw_request)`.
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str = "FastAPI",
+        version: str = "0.1.0",
+        description: str = "",
+        debug: bool = False,
+        default_response_class: type[Response] = JSONResponse,
+        exception_handlers: dict[Any, ExceptionHandler] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(default_response_class=default_response_class)
+        self.title = title
+        self.version = version
+        self.description = description
+        self.debug = debug
+        self.extra = extra
+        self.state = State()
+        self.exception_handlers: dict[Any, ExceptionHandler] = {}
+        for key, handler in (exception_handlers or {}).items():
+            self.add_exception_handler(key, handler)
+
+    @property
+    def router(self) -> APIRouter:
+        return self
+
+    def add_exception_handler(self, exc_class_or_status_code: type[BaseException] | int,
+                              handler: ExceptionHandler) -> None:
+        self.exception_handlers[exc_class_or_status_code] = handler
+
+    def exception_handler(self, exc_class_or_status_code: type[BaseException] | int
+                          ) -> Callable[[HandlerT], HandlerT]:
+        def decorator(func: HandlerT) -> HandlerT:
+            self.add_exception_handler(exc_class_or_status_code, func)
+            return func
+
+        return decorator
+
+    def route_table(self) -> list[tuple[str, tuple[str, ...], int, str]]:
+        return [route.table_entry() for route in self.routes]
+
+    def _dispatch(self, route_index: int, raw: RawRequest) -> object:
+        """Answer one request; returns a Response or a value to JSON-encode.
+
+        Never raises: every failure becomes the response FastAPI would send.
+        """
+        try:
+            return self.routes[route_index].handle(raw, self)
+        except Exception as exc:
+            return self._handle_exception(exc, raw)
+
+    def _handle_exception(self, exc: Exception, raw: RawRequest) -> Response:
+        try:
+            handler = self._lookup_handler(exc)
+            if handler is not None:
+                return self._call_handler(handler, exc, raw)
+            if isinstance(exc, HTTPException):
+                return http_exception_response(exc)
+            if isinstance(exc, RequestValidationError):
+                return validation_error_response(exc)
+            self._log(exc, raw)
+            handlers = self.exception_handlers
+            server_error = handlers.get(Exception) or handlers.get(500)
+            if server_error is not None:
+                return self._call_handler(server_error, exc, raw)
+        except Exception as failure:
+            self._log(failure, raw)
+        return PlainTextResponse("Internal Server Error", status_code=500)
+
+    def _lookup_handler(self, exc: Exception) -> ExceptionHandler | None:
+        handlers = self.exception_handlers
+        if not handlers:
+            return None
+        if isinstance(exc, HTTPException) and exc.status_code in handlers:
+            return handlers[exc.status_code]
+        # Exception/500 handlers are the last resort for crashes (and log),
+        # as with Starlette's server-error middleware, so they are skipped here.
+        for cls in type(exc).__mro__:
+            if cls is Exception:
+                break
+            handler = handlers.get(cls)
+            if handler is not None:
+                return handler
+        return None
+
+    def _call_handler(self, handler: ExceptionHandler, exc: Exception, raw: RawRequest) -> Response:
+        result = handler(Request(raw, self), exc)
+        if type(result) is CoroutineType:
+            result = run_coroutine(result)
+        if not isinstance(result, Response):
+            raise TypeError(f"exception handler {handler!r} returned {type(result).__name__}, "
+                            "not a Response")
+        return result
+
+    @staticmethod
+    def _log(exc: BaseException, raw: RawRequest) -> None:
+        try:
+            where = f"{raw.method} {raw.path}"
+        except Exception:
+            where = "request"
+        log_exception(f"Exception in endpoint for {where}")
+
+    def __repr__(self) -> str:
+        return f"<FasterAPI title={self.title!r} routes={len(self.routes)}>"
+
+
+FastAPI = FasterAPI

@@ -1,0 +1,98 @@
+"""`boot`: loading the app named on the command line, as the host does."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fasterapi import _runtime
+from fasterapi._runtime import AppLoadError, boot
+from fasterapi.encoders import jsonable_encoder
+
+APP = """
+from fasterapi import FastAPI
+app = FastAPI()
+class Holder:
+    inner = app
+@app.get("/items/{item_id}")
+def read(item_id: int):
+    return item_id
+@app.post("/files/{p:path}", status_code=201, name="upload")
+def upload(p: str):
+    return p
+not_an_app = 42
+"""
+
+
+@pytest.fixture
+def app_dir(tmp_path: Path) -> Iterator[str]:
+    name = f"bootapp_{id(tmp_path)}"
+    (tmp_path / f"{name}.py").write_text(APP)
+    (tmp_path / "broken_app.py").write_text("x = 1 / 0\n")
+    (tmp_path / "needs_dep.py").write_text("import surely_not_installed_dep\n")
+    (tmp_path / "real_fastapi.py").write_text(
+        "class FastAPI:\n    pass\nFastAPI.__module__ = 'fastapi.applications'\napp = FastAPI()\n")
+    saved = list(sys.path)
+    yield str(tmp_path) + "|" + name
+    sys.path[:] = saved
+    for module in (name, "broken_app", "needs_dep", "real_fastapi"):
+        sys.modules.pop(module, None)
+
+
+def split(app_dir: str) -> tuple[str, str]:
+    directory, name = app_dir.split("|")
+    return directory, name
+
+
+def test_boot_returns_the_route_table(app_dir: str) -> None:
+    directory, name = split(app_dir)
+    table = boot(f"{name}:app", directory)
+    assert table == [("/items/{item_id}", ("GET", "HEAD"), 200, "read"),
+                     ("/files/{p:path}", ("POST",), 201, "upload")]
+    assert sys.path[0] == directory
+    assert boot(f"{name}:Holder.inner", directory) == table
+    assert sys.path.count(directory) == 1
+
+
+def test_boot_installs_dispatch_in_the_host_module(app_dir: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    directory, name = split(app_dir)
+    calls: list[tuple[Any, Any]] = []
+    fake = types.ModuleType("_fasterapi")
+    fake.install = lambda dispatch, encoder: calls.append((dispatch, encoder))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "_fasterapi", fake)
+    boot(f"{name}:app", directory)
+    dispatch, encoder = calls[0]
+    assert dispatch.__func__.__name__ == "_dispatch"
+    assert dispatch.__self__ is sys.modules[name].app
+    assert encoder is jsonable_encoder
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("app", 'expected "module:attr"'),
+    (":app", "module '' is not a dotted"),
+    ("mod:", "attribute '' is not a dotted"),
+    ("no_such_module_xyz:app", "Could not import module 'no_such_module_xyz': No module named "
+                               "'no_such_module_xyz' (is --app-dir right?)"),
+    ("NAME:ap", "Attribute 'ap' not found in module 'NAME'"),
+    ("NAME:Holder.nope", "Attribute 'Holder.nope' not found in module 'NAME'"),
+    ("NAME:not_an_app", "is a builtins.int, not a FasterAPI application"),
+    ("real_fastapi:app", "import FastAPI from fasterapi instead of fastapi"),
+    ("broken_app:app", "ZeroDivisionError: division by zero"),
+    ("needs_dep:app", "Error importing module 'needs_dep': No module named "
+                      "'surely_not_installed_dep'"),
+])
+def test_load_errors_say_what_to_fix(app_dir: str, spec: str, message: str) -> None:
+    directory, name = split(app_dir)
+    with pytest.raises(AppLoadError) as info:
+        boot(spec.replace("NAME", name), directory)
+    assert message.replace("NAME", name) in str(info.value)
+
+
+def test_runtime_module_exports() -> None:
+    assert issubclass(_runtime.AppLoadError, Exception)

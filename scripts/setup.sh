@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system tools the tests use when they are missing (a fresh CI machine has Go,
+# gcc and pyenv's Pythons, but not necessarily these).
+set -eu
+need=()
+command -v curl >/dev/null || need+=(curl)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "${need[@]}"
+fi
+command -v go >/dev/null || { echo "Go is required: https://go.dev/dl" >&2; exit 1; }
+scripts/find-python.sh 3.12 >/dev/null
+scripts/find-python.sh 3.13 >/dev/null

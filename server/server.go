@@ -1,0 +1,81 @@
+// Package server is the glue between protocol events and the Python host: it turns a parsed
+// HTTP/1.1 request into a route lookup and a handler call, and the result into response bytes.
+package server
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/pybridge"
+	"github.com/fasterapi/fasterapi/pyhost"
+	"github.com/fasterapi/fasterapi/router"
+	"github.com/fasterapi/fasterapi/transport"
+)
+
+// Options are the HTTP-level settings.
+type Options struct {
+	Limits           http1.Limits
+	KeepAliveTimeout time.Duration // idle time between requests before the connection is cut
+	HeaderTimeout    time.Duration // time to receive a whole request head (slowloris guard)
+	BodyTimeout      time.Duration // longest pause between body bytes
+	AccessLog        func(line string)
+}
+
+// Caller runs a route's handler; pyhost.Host is the real one.
+type Caller interface {
+	Call(route int, meta, body []byte) pybridge.Result
+}
+
+// Server answers HTTP requests with the app's handlers.
+type Server struct {
+	opts     Options
+	caller   Caller
+	router   *router.Router
+	draining func() bool
+	date     atomic.Pointer[[]byte]
+}
+
+var serverHeader = []byte("fasterapi")
+
+// New builds the router from the route table. draining reports a shutdown in progress.
+func New(routes []pyhost.Route, caller Caller, opts Options, draining func() bool) (*Server, error) {
+	r := router.New()
+	for i, rt := range routes {
+		if err := r.Add(rt.Methods, rt.Path, i); err != nil {
+			return nil, fmt.Errorf("route %q: %w", rt.Path, err)
+		}
+	}
+	s := &Server{opts: opts, caller: caller, router: r, draining: draining}
+	s.tickDate(time.Now())
+	return s, nil
+}
+
+// tickDate refreshes the cached Date header value; RunClock calls it every second so requests
+// never format a date.
+func (s *Server) tickDate(now time.Time) {
+	b := http1.AppendDate(nil, now)
+	s.date.Store(&b)
+}
+
+// RunClock keeps the Date header current until stop is closed.
+func (s *Server) RunClock(stop <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case now := <-t.C:
+			s.tickDate(now)
+		case <-stop:
+			return
+		}
+	}
+}
+
+// NewSession is the transport.Factory for HTTP/1.1 connections.
+func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
+	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits)}
+	sess.armIdle()
+	return sess
+}

@@ -1,0 +1,245 @@
+package server
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/pybridge"
+	"github.com/fasterapi/fasterapi/router"
+	"github.com/fasterapi/fasterapi/transport"
+)
+
+// session is one HTTP/1.1 connection. Everything but deadline and busy is touched only on the
+// connection's event-loop thread.
+type session struct {
+	srv    *Server
+	info   transport.ConnInfo
+	parser *http1.Parser
+	req    http1.Request
+	// pending holds received bytes of a request that is not complete yet; when empty, requests
+	// are parsed straight from the transport's buffer without a copy.
+	pending      []byte
+	sentContinue bool
+	// headStarted is when the first byte of the current request head arrived (0: none).
+	headStarted int64
+	deadline    atomic.Int64
+	busy        atomic.Bool
+}
+
+// scratch is per-request working memory, pooled so idle connections hold none of it.
+type scratch struct {
+	meta     pybridge.Meta
+	path     []byte
+	redirect []byte
+	params   router.Params
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (c *session) Deadline() int64 { return c.deadline.Load() }
+func (c *session) Idle() bool      { return !c.busy.Load() }
+
+func (c *session) OnClose() {
+	c.pending = nil
+}
+
+func (c *session) armIdle() {
+	c.headStarted = 0
+	c.busy.Store(false)
+	c.deadline.Store(time.Now().Add(c.srv.opts.KeepAliveTimeout).UnixNano())
+}
+
+// armPartial sets the deadline while a request is incomplete: the head must arrive within
+// HeaderTimeout of its first byte however slowly it trickles (slowloris); a body may pause at
+// most BodyTimeout between reads.
+func (c *session) armPartial() {
+	c.busy.Store(true)
+	now := time.Now()
+	if !c.parser.HeadComplete() {
+		if c.headStarted == 0 {
+			c.headStarted = now.UnixNano()
+		}
+		c.deadline.Store(c.headStarted + int64(c.srv.opts.HeaderTimeout))
+		return
+	}
+	c.deadline.Store(now.Add(c.srv.opts.BodyTimeout).UnixNano())
+}
+
+func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
+	data := in
+	if len(c.pending) > 0 {
+		c.pending = append(c.pending, in...)
+		data = c.pending
+	}
+	for len(data) > 0 {
+		n, err := c.parser.Parse(data, &c.req)
+		if err != nil {
+			perr, ok := err.(*http1.Error)
+			if !ok {
+				perr = &http1.Error{Status: 400, Reason: err.Error()}
+			}
+			out = http1.AppendErrorResponse(out, perr, serverHeader, *c.srv.date.Load())
+			c.pending = nil
+			return out, transport.CloseAfterWrite
+		}
+		if n == 0 {
+			if c.parser.HeadComplete() && c.req.ExpectContinue && !c.sentContinue {
+				out = append(out, http1.ContinueResponse...)
+				c.sentContinue = true
+			}
+			break
+		}
+		var keep bool
+		out, keep = c.serve(out)
+		c.parser.Reset()
+		c.sentContinue = false
+		data = data[n:]
+		if !keep {
+			c.pending = nil
+			return out, transport.CloseAfterWrite
+		}
+	}
+	c.keep(data)
+	if len(data) == 0 {
+		c.armIdle()
+	} else {
+		c.armPartial()
+	}
+	return out, transport.Continue
+}
+
+// keep saves the unconsumed tail for the next read.
+func (c *session) keep(data []byte) {
+	switch {
+	case len(data) == 0:
+		if cap(c.pending) > 64<<10 {
+			c.pending = nil // release a large body's buffer
+		} else {
+			c.pending = c.pending[:0]
+		}
+	case len(c.pending) > 0:
+		// data is a suffix of pending: move it to the front (copy handles the overlap)
+		c.pending = c.pending[:copy(c.pending, data)]
+	default:
+		c.pending = append(c.pending[:0], data...)
+	}
+}
+
+var (
+	notFoundBody         = []byte(`{"detail":"Not Found"}`)
+	methodNotAllowedBody = []byte(`{"detail":"Method Not Allowed"}`)
+	jsonType             = []byte("content-type: application/json\r\n")
+	keepAliveHeader      = []byte("connection: keep-alive\r\n")
+)
+
+// serve answers the complete request in c.req; it reports whether the connection stays open.
+func (c *session) serve(out []byte) ([]byte, bool) {
+	req := &c.req
+	keepAlive := req.KeepAlive && !c.srv.draining()
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+
+	path := req.Path
+	if hasPercent(path) {
+		sc.path = percentDecode(sc.path[:0], path)
+		path = sc.path
+	}
+	sc.params.Reset()
+	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
+	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
+	switch res {
+	case router.NotFound:
+		return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
+	case router.MethodNotAllowed:
+		extra := append(append(append(jsonType[:len(jsonType):len(jsonType)], "allow: "...), allow...), "\r\n"...)
+		return c.respond(out, 405, extra, methodNotAllowedBody, keepAlive, head), keepAlive
+	case router.RedirectSlash:
+		sc.redirect = c.location(redirectPath[:0])
+		return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
+	}
+
+	m := &sc.meta
+	m.Reset()
+	m.SetField(pybridge.FieldMethod, req.Method)
+	m.SetField(pybridge.FieldPath, path)
+	m.SetField(pybridge.FieldRawPath, req.Path)
+	m.SetField(pybridge.FieldQuery, req.Query)
+	m.SetFieldString(pybridge.FieldClientHost, c.info.RemoteHost)
+	m.SetFieldString(pybridge.FieldServerHost, c.info.LocalHost)
+	m.SetFieldString(pybridge.FieldScheme, "http")
+	if req.ProtoMinor == 0 {
+		m.SetFieldString(pybridge.FieldHTTPVersion, "1.0")
+	} else {
+		m.SetFieldString(pybridge.FieldHTTPVersion, "1.1")
+	}
+	m.SetPorts(c.info.RemotePort, c.info.LocalPort)
+	for i := range req.Headers {
+		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
+	}
+	for i := 0; i < sc.params.Len(); i++ {
+		m.AddParam(sc.params.Name(i), sc.params.Value(i))
+	}
+	r := c.srv.caller.Call(handle, m.Bytes(), req.Body)
+	extra := r.Head
+	if r.JSON {
+		extra = jsonType
+	}
+	if c.srv.opts.AccessLog != nil {
+		c.logAccess(r.Status)
+	}
+	if r.Status == 101 { // a handler cannot switch protocols over this path
+		r.Status = 500
+	}
+	return c.respond(out, r.Status, extra, r.Body, keepAlive, head), keepAlive
+}
+
+// respond appends a whole response. HEAD answers carry the GET's content-length but no body
+// (RFC 9110 §9.3.2); 1xx/204/304 carry neither (RFC 9110 §8.6).
+func (c *session) respond(out []byte, status int, extra, body []byte, keepAlive, head bool) []byte {
+	if keepAlive && c.req.ProtoMinor == 0 {
+		extra = append(extra[:len(extra):len(extra)], keepAliveHeader...)
+	}
+	length := int64(len(body))
+	if !http1.BodyAllowed(status) {
+		length = -1
+		body = nil
+	}
+	out = http1.AppendResponseHead(out, status, serverHeader, *c.srv.date.Load(), length, keepAlive, extra)
+	if !head {
+		out = append(out, body...)
+	}
+	return out
+}
+
+// location appends Starlette's redirect target as a header line: the same URL with the
+// trailing slash of the path toggled. The raw path is used so the header stays percent-encoded.
+func (c *session) location(b []byte) []byte {
+	b = append(b, "location: http://"...)
+	if len(c.req.Host) > 0 {
+		b = append(b, c.req.Host...)
+	} else {
+		b = append(b, c.info.LocalHost...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(c.info.LocalPort), 10)
+	}
+	raw := c.req.Path
+	if len(raw) > 1 && raw[len(raw)-1] == '/' {
+		b = append(b, raw[:len(raw)-1]...)
+	} else {
+		b = append(append(b, raw...), '/')
+	}
+	if len(c.req.Query) > 0 {
+		b = append(b, '?')
+		b = append(b, c.req.Query...)
+	}
+	return append(b, "\r\n"...)
+}
+
+func (c *session) logAccess(status int) {
+	line := c.info.RemoteHost + ":" + strconv.Itoa(c.info.RemotePort) + ` - "` + string(c.req.Method) + " " +
+		string(c.req.Target) + ` HTTP/1.` + strconv.Itoa(c.req.ProtoMinor) + `" ` + strconv.Itoa(status)
+	c.srv.opts.AccessLog(line)
+}

@@ -1,0 +1,83 @@
+// Package transport accepts TCP connections on gnet event loops and moves bytes between them
+// and protocol sessions. It knows protocols only through the Session interface.
+package transport
+
+import (
+	"net"
+	"strconv"
+	"time"
+)
+
+// Action tells the transport what to do after a session consumed bytes.
+type Action int
+
+const (
+	// Continue keeps the connection open.
+	Continue Action = iota
+	// CloseAfterWrite closes the connection once the returned bytes are written.
+	CloseAfterWrite
+)
+
+// Session is the protocol side of one connection. All methods except Deadline and Idle are
+// called on the connection's event-loop thread, one at a time.
+type Session interface {
+	// OnData consumes bytes received from the peer; in is valid only during the call, so the
+	// session copies what it keeps. Response bytes are appended to out and returned.
+	OnData(in, out []byte) ([]byte, Action)
+	// OnClose releases the session's resources; the connection is gone.
+	OnClose()
+	// Deadline is the unix-nanosecond time after which the connection is cut (0: none). It is
+	// read from another goroutine.
+	Deadline() int64
+	// Idle reports that no request is partly received or in progress, so a shutdown may close
+	// the connection now. It is read from another goroutine.
+	Idle() bool
+}
+
+// ConnInfo describes a new connection.
+type ConnInfo struct {
+	RemoteHost string
+	RemotePort int
+	LocalHost  string
+	LocalPort  int
+}
+
+// Factory makes the session of a new connection, on the loop thread that will serve it.
+type Factory func(ConnInfo) Session
+
+// Config is the listener's configuration.
+type Config struct {
+	Host  string
+	Port  int
+	Loops int
+	// OnLoopThread runs on a loop's thread before it serves its first connection, and again for
+	// each new connection (it must be cheap once done). An error refuses the connection.
+	OnLoopThread func() error
+	NewSession   Factory
+}
+
+func splitAddr(a net.Addr) (string, int) {
+	if a == nil {
+		return "", 0
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String(), 0
+	}
+	p, _ := strconv.Atoi(port)
+	return host, p
+}
+
+// dialAddr is where the server can reach itself: a wildcard listen address is dialled on
+// loopback.
+func dialAddr(host string, port int) string {
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+const sweepInterval = 200 * time.Millisecond
