@@ -95,16 +95,22 @@ type Result struct {
 	JSON bool
 	Head []byte
 	Body []byte
+	// Deferred means the handler answers later through the DeliverFunc.
+	Deferred bool
 }
 
-// Call runs route's handler in the calling thread's interpreter.
-func Call(route, defaultStatus int, meta, body []byte) Result {
+// Call runs route's handler in the calling thread's interpreter. A Deferred result means an
+// async handler is still running: its answer reaches the DeliverFunc later, with token.
+func Call(route, defaultStatus int, token uint64, meta, body []byte) Result {
 	var bodyPtr *C.char
 	if len(body) > 0 {
 		bodyPtr = (*C.char)(unsafe.Pointer(&body[0]))
 	}
-	r := C.fa_call(C.int(route), C.int(defaultStatus), (*C.char)(unsafe.Pointer(&meta[0])),
+	r := C.fa_call(C.int(route), C.int(defaultStatus), C.uint64_t(token), (*C.char)(unsafe.Pointer(&meta[0])),
 		C.size_t(len(meta)), bodyPtr, C.size_t(len(body)))
+	if r.status == 0 {
+		return Result{Deferred: true}
+	}
 	return Result{
 		Status: int(r.status),
 		JSON:   r.is_json != 0,

@@ -82,27 +82,27 @@ func TestBootAndCall(t *testing.T) {
 		if string(subRoutes) != string(routes) {
 			t.Errorf("sub route table %s != main %s", subRoutes, routes)
 		}
-		r := Call(0, 200, buildMeta("GET", "/", "", nil, nil), nil)
+		r := Call(0, 200, 0, buildMeta("GET", "/", "", nil, nil), nil)
 		if r.Status != 200 || !r.JSON || string(r.Body) != `{"message":"Hello, World!"}` {
 			t.Errorf("root: %d %v %q", r.Status, r.JSON, r.Body)
 		}
 		meta := buildMeta("GET", "/items/5", "q=x", [][2]string{{"Host", "a"}, {"X-Y", "z"}}, [][2]string{{"id", "5"}})
-		r = Call(1, 200, meta, nil)
+		r = Call(1, 200, 0, meta, nil)
 		want := `{"id":{"id":"5"},"q":"q=x","h":[["host","a"],["x-y","z"]],"m":"GET","c":["127.0.0.1",5555],` +
 			`"d":"2020-01-02","e":"a","x":"é\n\"","f":1.5,"big":1180591620717411303424,"t":[1,null,true],` +
 			`"sha":"e3b0c442","dec":"1.1"}`
 		if r.Status != 200 || string(r.Body) != want {
 			t.Errorf("item:\n got %s\nwant %s", r.Body, want)
 		}
-		r = Call(2, 200, buildMeta("GET", "/resp", "", nil, nil), []byte("body"))
+		r = Call(2, 200, 0, buildMeta("GET", "/resp", "", nil, nil), []byte("body"))
 		if r.Status != 201 || r.JSON || string(r.Head) != "content-type: text/plain\r\nx-a: 1\r\n" || string(r.Body) != "hi" {
 			t.Errorf("response object: %d %q %q", r.Status, r.Head, r.Body)
 		}
-		r = Call(3, 200, buildMeta("GET", "/boom", "", nil, nil), nil)
+		r = Call(3, 200, 0, buildMeta("GET", "/boom", "", nil, nil), nil)
 		if r.Status != 500 || string(r.Body) != "Internal Server Error" {
 			t.Errorf("raising dispatcher: %d %q", r.Status, r.Body)
 		}
-		r = Call(4, 200, buildMeta("GET", "/odd", "", nil, nil), nil)
+		r = Call(4, 200, 0, buildMeta("GET", "/odd", "", nil, nil), nil)
 		if r.Status != 200 || string(r.Body) != `{"a":1}` {
 			t.Errorf("enum key: %d %q", r.Status, r.Body)
 		}

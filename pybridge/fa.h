@@ -7,6 +7,7 @@
 #include <Python.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdatomic.h>
 
 /* ---- Go-facing ------------------------------------------------------------ */
 
@@ -27,7 +28,9 @@ int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size
 int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
                    char *err, size_t errlen);
 int fa_thread_ready(void);
-fa_result *fa_call(int route, int default_status, const char *meta, size_t meta_len,
+/* Runs a handler. A result with status 0 means the handler deferred its answer (an async
+ * handler that awaits): it arrives later through faDeliver with the same token. */
+fa_result *fa_call(int route, int default_status, uint64_t token, const char *meta, size_t meta_len,
                    const char *body, size_t body_len);
 void fa_flush_all(void);
 
@@ -56,13 +59,36 @@ static inline int fa_buf_put(fa_buf *b, const char *s, size_t n) {
     return 0;
 }
 
-/* ---- module state ------------------------------------------------------------ */
+/* ---- the thread that owns an interpreter ----------------------------------- */
+typedef struct fa_state fa_state;
+
+/* What an event-loop thread owns: one interpreter and the buffers its results are written to. */
 typedef struct {
+    PyThreadState *ts;
+    fa_state *st;
+    fa_buf head, body;
+    fa_result res;
+    atomic_int busy;
+    uint64_t token;   /* the current call's token, for _fasterapi.defer() */
+    int in_call;
+    int deferred;
+} fa_thread;
+
+fa_thread *fa_current_thread(void);
+
+/* Encodes a handler's result: a Response object's status, header lines and body, or the JSON
+ * of a plain value with default_status. Returns -1 with an exception set. */
+int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf *head,
+                     fa_buf *body, int *status, int *is_json);
+
+/* ---- module state ------------------------------------------------------------ */
+struct fa_state {
     PyObject *dispatch;        /* app._dispatch(route_index, raw) */
     PyObject *encoder;         /* fasterapi.encoders.jsonable_encoder */
     PyObject *response_type;   /* fasterapi.responses.Response */
     PyTypeObject *rawrequest_type;
-} fa_state;
+    PyObject *attr_status_code, *attr_body, *attr_raw_headers;  /* interned names */
+};
 
 extern PyModuleDef fa_moduledef;
 PyObject *fa_module_init(void);   /* PyImport_AppendInittab entry */

@@ -39,7 +39,14 @@ static PyObject *dumps(PyObject *m, PyObject *obj) {
     return res;
 }
 
+PyObject *fa_defer(PyObject *m, PyObject *unused);
+PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
+
 static PyMethodDef methods[] = {
+    {"defer", fa_defer, METH_NOARGS,
+     "defer() -> token: the running request is answered later with complete(token, ...)."},
+    {"complete", (PyCFunction)(void (*)(void))fa_complete, METH_FASTCALL,
+     "complete(token, default_status, result): send the answer of a deferred request."},
     {"install", (PyCFunction)(void (*)(void))install, METH_FASTCALL,
      "install(dispatch, encoder): register the app's dispatcher and the fallback JSON encoder."},
     {"dumps", dumps, METH_O,
@@ -52,6 +59,10 @@ static int exec_module(PyObject *m) {
     st->rawrequest_type = fa_rawrequest_type_new(m);
     if (!st->rawrequest_type) return -1;
     if (PyModule_AddType(m, st->rawrequest_type) < 0) return -1;
+    if (!(st->attr_status_code = PyUnicode_InternFromString("status_code")) ||
+        !(st->attr_body = PyUnicode_InternFromString("body")) ||
+        !(st->attr_raw_headers = PyUnicode_InternFromString("raw_headers")))
+        return -1;
     return 0;
 }
 
@@ -72,6 +83,9 @@ static int clear(PyObject *m) {
     Py_CLEAR(st->encoder);
     Py_CLEAR(st->response_type);
     Py_CLEAR(st->rawrequest_type);
+    Py_CLEAR(st->attr_status_code);
+    Py_CLEAR(st->attr_body);
+    Py_CLEAR(st->attr_raw_headers);
     return 0;
 }
 

@@ -4,21 +4,12 @@
  * thread, interpreters are never recycled, and Go owns the signals. */
 #include "fa.h"
 #include <pthread.h>
-#include <stdatomic.h>
 
 static PyThreadState *g_main_ts;
 
-/* What the calling thread owns: one interpreter and the buffers its results are written to. */
-typedef struct {
-    PyThreadState *ts;
-    fa_state *st;
-    PyObject *attr_status_code, *attr_body, *attr_raw_headers;
-    fa_buf head, body;
-    fa_result res;
-    atomic_int busy;
-} fa_thread;
-
 static __thread fa_thread *tls;
+
+fa_thread *fa_current_thread(void) { return tls; }
 /* Set once this thread tried to boot, so a failed app import is not retried (each attempt
  * would leave another interpreter behind: they cannot be safely destroyed, §4.1, §4.5). */
 static __thread int boot_attempted;
@@ -151,8 +142,6 @@ int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size
 
 int fa_thread_ready(void) { return tls ? 1 : (boot_attempted ? -1 : 0); }
 
-static PyObject *intern(const char *s) { return PyUnicode_InternFromString(s); }
-
 /* Creates this thread's own-GIL sub-interpreter and imports the app in it. The calling thread
  * must stay this interpreter's only thread for the life of the process (Go: LockOSThread). */
 int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
@@ -204,10 +193,7 @@ int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, si
     if (rc == 0) {
         t->ts = sub;
         t->st = fa_state_of_current();
-        t->attr_status_code = intern("status_code");
-        t->attr_body = intern("body");
-        t->attr_raw_headers = intern("raw_headers");
-        if (!t->st || !t->st->dispatch || !t->attr_status_code || !t->attr_body || !t->attr_raw_headers) {
+        if (!t->st || !t->st->dispatch) {
             set_err(err, errlen, "the app did not install its dispatcher (_fasterapi.install was not called)");
             PyErr_Clear();
             free(t);
@@ -255,115 +241,3 @@ void fa_flush_all(void) {
     g_main_ts = PyEval_SaveThread();
 }
 
-/* ---- the per-request call ---------------------------------------------------- */
-
-static const char internal_error[] = "Internal Server Error";
-static const char text_plain[] = "content-type: text/plain; charset=utf-8\r\n";
-
-static int has_bad_byte(const char *p, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (p[i] == '\r' || p[i] == '\n' || p[i] == '\0') return 1;
-    return 0;
-}
-
-/* Copies a Response's status, headers and body into the thread's buffers. */
-static int take_response(fa_thread *t, PyObject *resp) {
-    PyObject *code = PyObject_GetAttr(resp, t->attr_status_code);
-    if (!code) return -1;
-    long status = PyLong_AsLong(code);
-    Py_DECREF(code);
-    if (status == -1 && PyErr_Occurred()) return -1;
-    if (status < 100 || status > 999) {
-        PyErr_Format(PyExc_ValueError, "invalid status_code %ld", status);
-        return -1;
-    }
-    PyObject *body = PyObject_GetAttr(resp, t->attr_body);
-    if (!body) return -1;
-    if (!PyBytes_Check(body)) {
-        PyErr_Format(PyExc_TypeError, "Response.body must be bytes, not %.100s", Py_TYPE(body)->tp_name);
-        Py_DECREF(body);
-        return -1;
-    }
-    int rc = fa_buf_put(&t->body, PyBytes_AS_STRING(body), (size_t)PyBytes_GET_SIZE(body));
-    Py_DECREF(body);
-    if (rc < 0) return -1;
-    PyObject *headers = PyObject_GetAttr(resp, t->attr_raw_headers);
-    if (!headers) return -1;
-    PyObject *seq = PySequence_Fast(headers, "Response.raw_headers must be a sequence");
-    Py_DECREF(headers);
-    if (!seq) return -1;
-    rc = 0;
-    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq) && rc == 0; i++) {
-        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
-        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyBytes_Check(PyTuple_GET_ITEM(pair, 0)) ||
-            !PyBytes_Check(PyTuple_GET_ITEM(pair, 1))) {
-            PyErr_SetString(PyExc_TypeError, "Response.raw_headers items must be (bytes, bytes) tuples");
-            rc = -1;
-            break;
-        }
-        PyObject *k = PyTuple_GET_ITEM(pair, 0), *v = PyTuple_GET_ITEM(pair, 1);
-        /* CR/LF in a header would let a handler inject headers or split the response. */
-        if (has_bad_byte(PyBytes_AS_STRING(k), PyBytes_GET_SIZE(k)) ||
-            has_bad_byte(PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v)) || PyBytes_GET_SIZE(k) == 0) {
-            PyErr_SetString(PyExc_ValueError, "a response header name or value contains CR, LF or NUL, or the name is empty");
-            rc = -1;
-            break;
-        }
-        if (fa_buf_put(&t->head, PyBytes_AS_STRING(k), (size_t)PyBytes_GET_SIZE(k)) < 0 ||
-            fa_buf_put(&t->head, ": ", 2) < 0 ||
-            fa_buf_put(&t->head, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v)) < 0 ||
-            fa_buf_put(&t->head, "\r\n", 2) < 0)
-            rc = -1;
-    }
-    Py_DECREF(seq);
-    if (rc == 0) t->res.status = (int)status;
-    return rc;
-}
-
-fa_result *fa_call(int route, int default_status, const char *meta, size_t meta_len,
-                   const char *body, size_t body_len) {
-    fa_thread *t = tls;
-    atomic_store(&t->busy, 1);
-    PyEval_RestoreThread(t->ts);
-    t->head.len = t->body.len = 0;
-    t->res.is_json = 0;
-    PyObject *result = NULL;
-    PyObject *raw = fa_rawrequest_new(t->st, meta, meta_len, body, body_len);
-    PyObject *idx = raw ? PyLong_FromLong(route) : NULL;
-    if (idx) {
-        PyObject *args[2] = {idx, raw};
-        result = PyObject_Vectorcall(t->st->dispatch, args, 2, NULL);
-    }
-    Py_XDECREF(idx);
-    Py_XDECREF(raw);
-    int ok = 0;
-    if (result) {
-        if (PyObject_TypeCheck(result, (PyTypeObject *)t->st->response_type)) {
-            ok = take_response(t, result) == 0;
-        } else {
-            ok = fa_json_encode(t->st, result, &t->body) == 0;
-            t->res.status = default_status;
-            t->res.is_json = 1;
-        }
-        Py_DECREF(result);
-    }
-    if (!ok) {
-        /* The Python dispatcher turns handler errors into responses itself; reaching this means
-         * the result could not be encoded. Log it like an unhandled handler error. */
-        PySys_WriteStderr("fasterapi: error while sending the response of route %d:\n", route);
-        PyErr_Print();
-        t->head.len = t->body.len = 0;
-        t->res.status = 500;
-        t->res.is_json = 0;
-        if (fa_buf_put(&t->head, text_plain, sizeof text_plain - 1) < 0 ||
-            fa_buf_put(&t->body, internal_error, sizeof internal_error - 1) < 0)
-            PyErr_Clear();
-    }
-    t->res.head = t->head.p;
-    t->res.head_len = t->head.len;
-    t->res.body = t->body.p;
-    t->res.body_len = t->body.len;
-    PyEval_SaveThread();
-    atomic_store(&t->busy, 0);
-    return &t->res;
-}

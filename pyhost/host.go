@@ -148,8 +148,8 @@ func (h *Host) Ready() int { return int(h.ready.Load()) }
 
 // Call runs route's handler on the calling thread's interpreter; see pybridge.Result for how
 // long the result stays valid.
-func (h *Host) Call(route int, meta, body []byte) pybridge.Result {
-	return pybridge.Call(route, h.routes[route].Status, meta, body)
+func (h *Host) Call(route int, token uint64, meta, body []byte) pybridge.Result {
+	return pybridge.Call(route, h.routes[route].Status, token, meta, body)
 }
 
 // Close flushes the interpreters' output. The runtime is deliberately not finalised:

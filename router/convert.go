@@ -124,17 +124,22 @@ func digits(b []byte) int {
 
 // isUUID reports whether b, 36 bytes long, is a lower-case canonical UUID.
 func isUUID(b []byte) bool {
+	if b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
+		return false
+	}
 	for i, c := range b {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-				return false
-			}
+		if !lowerHex[c] && i != 8 && i != 13 && i != 18 && i != 23 {
+			return false
 		}
 	}
 	return true
 }
+
+// lowerHex marks the bytes the uuid convertor accepts as digits; a table
+// keeps the 32-digit check to one load per byte.
+var lowerHex = func() (t [256]bool) {
+	for _, c := range []byte("0123456789abcdef") {
+		t[c] = true
+	}
+	return t
+}()

@@ -4,8 +4,9 @@ package router
 // literal prefix (static nodes) or one parameter value (parameter and
 // catch-all nodes); the routes listed in it match when the path ends there.
 type node struct {
-	prefix string // literal consumed on entry; empty for parameter nodes
-	param  bool   // entered by a segment parameter (not a literal, not a path one)
+	prefix   string // literal consumed on entry; empty for parameter nodes
+	param    bool   // entered by a segment parameter
+	catchAll bool   // entered by a path parameter
 
 	first   []byte  // first[i] is statics[i].prefix[0]; siblings differ in it
 	statics []*node // literal children
@@ -21,11 +22,16 @@ type node struct {
 	// the segment, and the matcher need not try shorter lengths.
 	wholeSeg bool
 
-	// memo is this node's row in the matcher's visited set, or -1. Only
-	// nodes below a parameter that may take several lengths can be reached
-	// more than once at the same offset; remembering those visits keeps
-	// patterns like "{a}{b}{c}" from costing exponential time.
-	memo int32
+	// phase and memo bound the cost of parameters that may take several
+	// lengths ("ambiguous": not wholeSeg). A node is reached at one offset
+	// per length tried, and at the same offset twice only when a later
+	// parameter can absorb the difference, as the {b} of "{a}-{b}" does.
+	// phase is 0 above any ambiguous parameter, 1 from one on, 2 from the
+	// next parameter after it on; phase-2 nodes get memo, a row in the
+	// matcher's visited set (else -1), so that each is searched once per
+	// offset and "{a}{b}{c}" does not cost exponential time.
+	phase uint8
+	memo  int32
 }
 
 // tree is the radix tree with the counter for memo rows.
@@ -38,18 +44,38 @@ func newTree() tree {
 	return tree{root: &node{min: noRoute, wholeSeg: true, memo: -1}}
 }
 
-// ambiguousBelow reports whether the descendants of n can be reached at
-// several offsets of one path, and so need memo rows.
-func (n *node) ambiguousBelow() bool {
-	return n.memo >= 0 || n.param && !n.wholeSeg
+// phaseUnder returns the phase n has below a parent in phase p.
+func (n *node) phaseUnder(p uint8) uint8 {
+	switch {
+	case p == 2, p == 1 && (n.param || n.catchAll):
+		return 2
+	case p == 1, n.param && !n.wholeSeg:
+		return 1
+	}
+	return 0
+}
+
+// settle gives n the phase it has below a parent in phase p, and a memo row
+// if that phase needs one, then passes the change on to its subtree.
+// Phases only ever rise, as trees only grow.
+func (t *tree) settle(n *node, p uint8) {
+	phase := n.phaseUnder(p)
+	if phase == n.phase {
+		return
+	}
+	n.phase = phase
+	if phase == 2 && n.memo < 0 {
+		t.giveMemo(n)
+	}
+	for _, c := range n.children() {
+		t.settle(c, phase)
+	}
 }
 
 // newChild returns a node to hang below parent, holding route idx.
-func (t *tree) newChild(parent *node, prefix string, param bool, idx int32) *node {
-	c := &node{prefix: prefix, param: param, min: idx, wholeSeg: true, memo: -1}
-	if parent.ambiguousBelow() {
-		t.giveMemo(c)
-	}
+func (t *tree) newChild(parent *node, prefix string, param, catchAll bool, idx int32) *node {
+	c := &node{prefix: prefix, param: param, catchAll: catchAll, min: idx, wholeSeg: true, memo: -1}
+	t.settle(c, parent.phase)
 	return c
 }
 
@@ -68,13 +94,13 @@ func (t *tree) insert(toks []token, idx int32) {
 			n = t.insertLiteral(n, tok.lit, idx)
 		case tok.kind == kindPath:
 			if n.rest == nil {
-				n.rest = t.newChild(n, "", false, idx)
+				n.rest = t.newChild(n, "", false, true, idx)
 				t.childAdded(n)
 			}
 			n = n.rest
 		default:
 			if n.params[tok.kind] == nil {
-				n.params[tok.kind] = t.newChild(n, "", true, idx)
+				n.params[tok.kind] = t.newChild(n, "", true, false, idx)
 				n.nParams++
 				t.childAdded(n)
 			}
@@ -91,7 +117,7 @@ func (t *tree) insertLiteral(n *node, lit string, idx int32) *node {
 	for lit != "" {
 		i := n.staticIndex(lit[0])
 		if i < 0 {
-			c := t.newChild(n, lit, false, idx)
+			c := t.newChild(n, lit, false, false, idx)
 			n.first = append(n.first, lit[0])
 			n.statics = append(n.statics, c)
 			t.childAdded(n)
@@ -127,6 +153,7 @@ func (t *tree) split(c *node, k int) {
 		statics:  []*node{&tail},
 		min:      tail.min,
 		wholeSeg: true,
+		phase:    c.phase,
 		memo:     c.memo,
 	}
 }
@@ -142,8 +169,7 @@ func (n *node) staticIndex(b byte) int {
 }
 
 // childAdded updates n after it gained a child. Children only ever get
-// added, so wholeSeg can only turn off; when it does on a parameter node,
-// everything below becomes reachable at several offsets.
+// added, so wholeSeg can only turn off; when it does, n becomes ambiguous.
 func (t *tree) childAdded(n *node) {
 	if !n.param || !n.wholeSeg {
 		return
@@ -154,18 +180,8 @@ func (t *tree) childAdded(n *node) {
 			n.wholeSeg = false
 		}
 	}
-	if !n.wholeSeg && n.memo < 0 {
-		t.memoBelow(n)
-	}
-}
-
-// memoBelow gives a memo row to every descendant of n that lacks one.
-func (t *tree) memoBelow(n *node) {
-	for _, c := range n.children() {
-		if c.memo < 0 {
-			t.giveMemo(c)
-		}
-		t.memoBelow(c)
+	if !n.wholeSeg && n.phase == 0 {
+		t.settle(n, 0) // a parameter node in phase 0 has a parent in phase 0
 	}
 }
 

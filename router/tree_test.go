@@ -33,6 +33,9 @@ func dump(n *node, depth int, b *strings.Builder) {
 	if n.param {
 		fmt.Fprintf(b, " whole=%v", n.wholeSeg)
 	}
+	if n.phase > 0 {
+		fmt.Fprintf(b, " phase=%d", n.phase)
+	}
 	if n.memo >= 0 {
 		b.WriteString(" memo")
 	}
@@ -64,16 +67,26 @@ func TestTreeShape(t *testing.T) {
 		{[]string{"/f/{n}.txt", "/f/{n}/x"}, `
 "" routes=[] min=0
   "/f/" routes=[] min=0
-    {param} routes=[] min=0 whole=false
-      ".txt" routes=[0] min=0 memo
-      "/x" routes=[1] min=1 memo
+    {param} routes=[] min=0 whole=false phase=1
+      ".txt" routes=[0] min=0 phase=1
+      "/x" routes=[1] min=1 phase=1
 `},
 		{[]string{"/s/{p:path}", "/s/{a}{b}"}, `
 "" routes=[] min=0
   "/s/" routes=[] min=0
-    {param} routes=[] min=1 whole=false
-      {param} routes=[1] min=1 whole=true memo
+    {param} routes=[] min=1 whole=false phase=1
+      {param} routes=[1] min=1 whole=true phase=2 memo
     {path} routes=[0] min=0
+`},
+		{[]string{"/{a}.{b:int}/x", "/{c}/{p:path}"}, `
+"" routes=[] min=0
+  "/" routes=[] min=0
+    {param} routes=[] min=0 whole=false phase=1
+      "." routes=[] min=0 phase=1
+        {param} routes=[] min=0 whole=true phase=2 memo
+          "/x" routes=[0] min=0 phase=2 memo
+      "/" routes=[] min=1 phase=1
+        {path} routes=[1] min=1 phase=2 memo
 `},
 	}
 	for _, tc := range tests {
@@ -89,8 +102,8 @@ func TestTreeShape(t *testing.T) {
 // A split inside an ambiguous region must give the new tail its own memo
 // row: it is entered at other offsets than the node it came from.
 func TestSplitGetsOwnMemo(t *testing.T) {
-	tr := buildTree(t, "/{a}.json", "/{a}.jpg")
-	p := tr.root.statics[0].params[kindStr]
+	tr := buildTree(t, "/{a}-{b}.json", "/{a}-{b}.jpg")
+	p := tr.root.statics[0].params[kindStr].statics[0].params[kindStr]
 	dot := p.statics[0]
 	if dot.prefix != ".j" || dot.memo < 0 {
 		t.Fatalf("unexpected node %q memo %d", dot.prefix, dot.memo)
@@ -102,22 +115,24 @@ func TestSplitGetsOwnMemo(t *testing.T) {
 		}
 		rows[c.memo] = true
 	}
-	if tr.memos != 3 {
-		t.Errorf("memos = %d, want 3", tr.memos)
+	if tr.memos != 4 { // {b}, ".j", "son", "pg"
+		t.Errorf("memos = %d, want 4", tr.memos)
 	}
 }
 
 // A parameter node that later gains a non-"/" continuation must mark the
 // subtree that was built while it still took whole segments.
 func TestLateAmbiguityMarksSubtree(t *testing.T) {
-	tr := buildTree(t, "/{a}/x/y", "/{a}.txt")
+	tr := buildTree(t, "/{a}/{b}/y", "/{a}.txt")
 	var b strings.Builder
 	dump(tr.root, 0, &b)
 	want := `"" routes=[] min=0
   "/" routes=[] min=0
-    {param} routes=[] min=0 whole=false
-      "/x/y" routes=[0] min=0 memo
-      ".txt" routes=[1] min=1 memo
+    {param} routes=[] min=0 whole=false phase=1
+      "/" routes=[] min=0 phase=1
+        {param} routes=[] min=0 whole=true phase=2 memo
+          "/y" routes=[0] min=0 phase=2 memo
+      ".txt" routes=[1] min=1 phase=1
 `
 	if b.String() != want {
 		t.Errorf("got:\n%swant:\n%s", b.String(), want)

@@ -4,6 +4,7 @@ package server
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,9 +24,10 @@ type Options struct {
 	AccessLog        func(line string)
 }
 
-// Caller runs a route's handler; pyhost.Host is the real one.
+// Caller runs a route's handler; pyhost.Host is the real one. A Deferred result is answered
+// later by a call of Server.Deliver with the same token.
 type Caller interface {
-	Call(route int, meta, body []byte) pybridge.Result
+	Call(route int, token uint64, meta, body []byte) pybridge.Result
 }
 
 // Server answers HTTP requests with the app's handlers.
@@ -35,6 +37,9 @@ type Server struct {
 	router   *router.Router
 	draining func() bool
 	date     atomic.Pointer[[]byte]
+	// sessions maps a session's token to it, so a deferred answer finds its connection.
+	sessions  sync.Map
+	nextToken atomic.Uint64
 }
 
 var serverHeader = []byte("fasterapi")
@@ -75,7 +80,21 @@ func (s *Server) RunClock(stop <-chan struct{}) {
 
 // NewSession is the transport.Factory for HTTP/1.1 connections.
 func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
-	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits)}
+	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits), token: s.nextToken.Add(1)}
+	s.sessions.Store(sess.token, sess)
 	sess.armIdle()
 	return sess
+}
+
+// Deliver hands the answer of a deferred (async) request to its connection, which writes it
+// on its own event loop. Answers for connections that closed meanwhile are dropped. It may be
+// called from any thread (pybridge calls it from an interpreter's asyncio thread).
+func (s *Server) Deliver(token uint64, r pybridge.Result) {
+	v, ok := s.sessions.Load(token)
+	if !ok {
+		return
+	}
+	sess := v.(*session)
+	sess.completion.Store(&r)
+	sess.info.Wake()
 }

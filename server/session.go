@@ -27,6 +27,14 @@ type session struct {
 	headStarted int64
 	deadline    atomic.Int64
 	busy        atomic.Bool
+	// token identifies the session to Server.Deliver.
+	token uint64
+	// parked is set while an async handler runs: later pipelined requests wait in pending so
+	// responses stay in order. completion is where Deliver leaves the answer.
+	parked     bool
+	parkedHead bool
+	parkedKeep bool
+	completion atomic.Pointer[pybridge.Result]
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -44,6 +52,7 @@ func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
 	c.pending = nil
+	c.srv.sessions.Delete(c.token)
 }
 
 func (c *session) armIdle() {
@@ -69,6 +78,19 @@ func (c *session) armPartial() {
 }
 
 func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
+	if c.parked {
+		r := c.completion.Swap(nil)
+		if r == nil {
+			c.pending = append(c.pending, in...)
+			return out, transport.Continue
+		}
+		c.parked = false
+		out = c.respondResult(out, r, c.parkedKeep, c.parkedHead)
+		if !c.parkedKeep {
+			c.pending = nil
+			return out, transport.CloseAfterWrite
+		}
+	}
 	data := in
 	if len(c.pending) > 0 {
 		c.pending = append(c.pending, in...)
@@ -97,6 +119,13 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		c.parser.Reset()
 		c.sentContinue = false
 		data = data[n:]
+		if c.parked {
+			// The rest waits until the async answer is written.
+			c.keep(data)
+			c.busy.Store(true)
+			c.deadline.Store(0)
+			return out, transport.Continue
+		}
 		if !keep {
 			c.pending = nil
 			return out, transport.CloseAfterWrite
@@ -182,18 +211,31 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	for i := 0; i < sc.params.Len(); i++ {
 		m.AddParam(sc.params.Name(i), sc.params.Value(i))
 	}
-	r := c.srv.caller.Call(handle, m.Bytes(), req.Body)
-	extra := r.Head
-	if r.JSON {
-		extra = jsonType
+	r := c.srv.caller.Call(handle, c.token, m.Bytes(), req.Body)
+	if r.Deferred {
+		if done := c.completion.Swap(nil); done != nil { // answered already
+			return c.respondResult(out, done, keepAlive, head), keepAlive
+		}
+		c.parked, c.parkedHead, c.parkedKeep = true, head, keepAlive
+		return out, keepAlive
 	}
 	if c.srv.opts.AccessLog != nil {
 		c.logAccess(r.Status)
 	}
-	if r.Status == 101 { // a handler cannot switch protocols over this path
-		r.Status = 500
+	return c.respondResult(out, &r, keepAlive, head), keepAlive
+}
+
+// respondResult appends a handler's answer.
+func (c *session) respondResult(out []byte, r *pybridge.Result, keepAlive, head bool) []byte {
+	extra := r.Head
+	if r.JSON {
+		extra = jsonType
 	}
-	return c.respond(out, r.Status, extra, r.Body, keepAlive, head), keepAlive
+	status := r.Status
+	if status == 101 { // a handler cannot switch protocols over this path
+		status = 500
+	}
+	return c.respond(out, status, extra, r.Body, keepAlive, head)
 }
 
 // respond appends a whole response. HEAD answers carry the GET's content-length but no body

@@ -105,7 +105,8 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	}
 	rh, rp := splitAddr(c.RemoteAddr())
 	lh, lp := splitAddr(c.LocalAddr())
-	sess := s.cfg.NewSession(ConnInfo{RemoteHost: rh, RemotePort: rp, LocalHost: lh, LocalPort: lp})
+	sess := s.cfg.NewSession(ConnInfo{RemoteHost: rh, RemotePort: rp, LocalHost: lh, LocalPort: lp,
+		Wake: func() { _ = c.Wake(nil) }})
 	c.SetContext(sess)
 	s.conns.Store(c, sess)
 	s.open.Add(1)

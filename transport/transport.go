@@ -40,6 +40,10 @@ type ConnInfo struct {
 	RemotePort int
 	LocalHost  string
 	LocalPort  int
+	// Wake makes the transport call the session's OnData again soon, on its loop thread, with
+	// no new bytes: how an answer produced elsewhere (an async handler) gets written. It may
+	// be called from any goroutine or thread.
+	Wake func()
 }
 
 // Factory makes the session of a new connection, on the loop thread that will serve it.

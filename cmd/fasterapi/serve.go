@@ -62,6 +62,7 @@ func serve(args []string) int {
 		log.Error("%v", err)
 		return 1
 	}
+	pybridge.SetDeliver(srv.Deliver)
 	tr = transport.New(transport.Config{
 		Host:         f.host,
 		Port:         f.port,

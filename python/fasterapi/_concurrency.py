@@ -1,19 +1,34 @@
-"""Running `async def` handlers from the host's synchronous call.
+"""Running `async def` handlers.
 
-For now each interpreter keeps one event loop, created on the first async
-handler and reused for every later one; sync-only apps never import asyncio.
-The whole policy lives in `run_coroutine` so a real async model can replace it.
+Under the Go host each interpreter gets one asyncio event loop on its own Python thread,
+started by the first async request. `defer` hands a request's coroutine to that loop and
+returns at once, so the event-loop thread that received the request keeps serving other
+connections; when the coroutine finishes, `_fasterapi.complete` sends its answer back to the
+request's connection through the host. Sync-only apps never import asyncio.
+
+Outside the host (unit tests, exception handlers) `run_coroutine` runs a coroutine to the end
+on a private loop of the calling thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+import threading
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import asyncio
 
 _loop: asyncio.AbstractEventLoop | None = None
+_host_loop: asyncio.AbstractEventLoop | None = None
+_host_loop_lock = threading.Lock()
+
+try:
+    import _fasterapi
+
+    HOSTED = True
+except ImportError:
+    HOSTED = False
 
 
 def run_coroutine(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -24,3 +39,49 @@ def run_coroutine(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
         loop = _loop = asyncio.new_event_loop()
     return loop.run_until_complete(coroutine)
+
+
+def _start_host_loop() -> asyncio.AbstractEventLoop:
+    global _host_loop
+    with _host_loop_lock:
+        if _host_loop is None:
+            import asyncio
+
+            loop = asyncio.new_event_loop()
+            ready = threading.Event()
+
+            def run() -> None:
+                asyncio.set_event_loop(loop)
+                loop.call_soon(ready.set)
+                loop.run_forever()
+
+            # Not a daemon: sub-interpreters refuse daemon threads. The process exits without
+            # finalising Python, so this thread never blocks the exit.
+            threading.Thread(target=run, name="fasterapi-asyncio").start()
+            ready.wait()
+            _host_loop = loop
+        return _host_loop
+
+
+def defer(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default_status: int,
+          on_error: Callable[[BaseException], Any]) -> None:
+    """Answer the current request later: run the coroutine on this interpreter's asyncio loop.
+
+    The coroutine's result is what the host sends (a Response, or a value it JSON-encodes
+    with default_status); if it raises, on_error turns the exception into that result.
+    """
+    token = _fasterapi.defer()
+    loop = _start_host_loop()
+    loop.call_soon_threadsafe(_start, loop, make_coroutine, token, default_status, on_error)
+
+
+def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Coroutine[Any, Any, Any]],
+           token: int, default_status: int, on_error: Callable[[BaseException], Any]) -> None:
+    async def answer() -> None:
+        try:
+            result = await make_coroutine()
+        except Exception as exc:
+            result = on_error(exc)
+        _fasterapi.complete(token, default_status, result)
+
+    loop.create_task(answer())

@@ -8,11 +8,11 @@ the handler's return value into what the host sends.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._concurrency import run_coroutine
+from ._concurrency import HOSTED, defer, run_coroutine
 from ._signature import build_plan
 from .encoders import jsonable_encoder
 from .responses import JSONResponse, Response
@@ -112,10 +112,21 @@ class APIRoute:
         kwargs = self.plan.solve(raw, app)
         result = self.endpoint(**kwargs)
         if type(result) is CoroutineType:
+            if HOSTED:
+                # The answer comes later; this event-loop thread goes on serving others.
+                defer(lambda: self._finish_async(result), self.status_code or 200,
+                      lambda exc: app._handle_exception(exc, raw))
+                return None
             result = run_coroutine(result)
+        return self._finish(result)
+
+    def _finish(self, result: Any) -> object:
         if self.returns_plain or isinstance(result, Response):
             return result
         return self.make_response(result)
+
+    async def _finish_async(self, coroutine: Coroutine[Any, Any, Any]) -> object:
+        return self._finish(await coroutine)
 
     def make_response(self, result: Any) -> Response:
         # FastAPI's order: encode, wrap in the route's class, then drop the

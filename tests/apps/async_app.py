@@ -1,0 +1,24 @@
+"""Async handlers that really wait, for the concurrency tests."""
+
+import asyncio
+
+from fasterapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/sleep")
+async def sleep(seconds: float = 0.2) -> dict[str, float]:
+    await asyncio.sleep(seconds)
+    return {"slept": seconds}
+
+
+@app.get("/sync")
+def sync() -> dict[str, str]:
+    return {"sync": "ok"}
+
+
+@app.get("/boom")
+async def boom() -> dict[str, str]:
+    await asyncio.sleep(0)
+    raise RuntimeError("async handler failed")

@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// One interpreter must hold 1,000 awaiting requests at once: the event loop parks each
+// connection and keeps accepting, instead of running coroutines one after another.
+func TestThousandConcurrentAsyncSleeps(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1")
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1000, MaxConnsPerHost: 1000}}
+		const n = 1000
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		begin := time.Now()
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := client.Get("http://" + s.addr + "/sleep?seconds=0.2")
+				if err != nil {
+					errs <- err
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || string(b) != `{"slept":0.2}` {
+					errs <- fmt.Errorf("%d %s", resp.StatusCode, b)
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(begin)
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if elapsed > 2*time.Second {
+			t.Fatalf("1000 concurrent 0.2 s sleeps took %v on one interpreter, want well under 2 s", elapsed)
+		}
+		t.Logf("1000 concurrent asyncio.sleep(0.2) requests in %v", elapsed)
+	})
+}
+
+func TestAsyncErrorsAndPipelining(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1")
+		r, _, _ := roundTrip(t, s, "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n")
+		if r.StatusCode != 500 || r.body != "Internal Server Error" {
+			t.Fatalf("raising async handler: %d %q", r.StatusCode, r.body)
+		}
+		if !strings.Contains(s.Output(), "async handler failed") {
+			t.Errorf("traceback not logged:\n%s", s.Output())
+		}
+		// A sync request pipelined behind a slow async one is answered after it.
+		r, br, _ := roundTrip(t, s, "GET /sleep?seconds=0.1 HTTP/1.1\r\nHost: x\r\n\r\nGET /sync HTTP/1.1\r\nHost: x\r\n\r\n")
+		if r.body != `{"slept":0.1}` {
+			t.Fatalf("first pipelined answer: %s", r.body)
+		}
+		if r2 := readResponse(t, br, "GET"); r2.body != `{"sync":"ok"}` {
+			t.Fatalf("second pipelined answer: %s", r2.body)
+		}
+	})
+}
