@@ -16,6 +16,7 @@ import "C"
 
 import (
 	"errors"
+	"time"
 	"unsafe"
 )
 
@@ -122,3 +123,10 @@ func Call(route, defaultStatus int, token uint64, meta, body []byte) Result {
 // FlushAll flushes sys.stdout and sys.stderr of every idle interpreter; call it on the main
 // thread before the process exits.
 func FlushAll() { C.fa_flush_all() }
+
+// WatchdogScan raises HandlerTimeout in every handler that has run longer than timeout and
+// returns how many it interrupted. Call it periodically from one goroutine that stays locked
+// to its OS thread: the thread states it uses belong to that thread.
+func WatchdogScan(timeout time.Duration) int {
+	return int(C.fa_watchdog_scan(C.fa_monotonic_ns(), C.int64_t(timeout.Nanoseconds())))
+}

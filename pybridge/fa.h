@@ -72,7 +72,19 @@ typedef struct {
     uint64_t token;   /* the current call's token, for _fasterapi.defer() */
     int in_call;
     int deferred;
+    /* For the handler-timeout watchdog: when the running call started (monotonic ns, 0 when
+     * idle), which call it is, the interpreter thread's id, and the call it interrupted. */
+    _Atomic int64_t call_started_ns;
+    uint64_t call_seq;
+    unsigned long thread_id;
+    uint64_t interrupted_seq;
+    PyThreadState *watchdog_ts;  /* created and used only on the watchdog thread */
 } fa_thread;
+
+/* Interrupts calls that run longer than timeout_ns by raising HandlerTimeout in them; run
+ * periodically on one dedicated thread. Returns how many calls it interrupted. */
+int fa_watchdog_scan(int64_t now_ns, int64_t timeout_ns);
+int64_t fa_monotonic_ns(void);
 
 fa_thread *fa_current_thread(void);
 
@@ -88,6 +100,7 @@ struct fa_state {
     PyObject *response_type;   /* fasterapi.responses.Response */
     PyTypeObject *rawrequest_type;
     PyObject *attr_status_code, *attr_body, *attr_raw_headers;  /* interned names */
+    PyObject *handler_timeout;  /* exception raised into a handler that runs too long */
 };
 
 extern PyModuleDef fa_moduledef;

@@ -3,6 +3,7 @@
  * asyncio thread) encodes the answer and hands it to Go through faDeliver. */
 #include "fa.h"
 #include "_cgo_export.h"
+#include <time.h>
 
 static const char internal_error[] = "Internal Server Error";
 static const char text_plain[] = "content-type: text/plain; charset=utf-8\r\n";
@@ -102,6 +103,8 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     t->token = token;
     t->in_call = 1;
     t->deferred = 0;
+    t->call_seq++;
+    atomic_store(&t->call_started_ns, fa_monotonic_ns());
     PyObject *result = NULL;
     PyObject *raw = fa_rawrequest_new(t->st, meta, meta_len, body, body_len);
     PyObject *idx = raw ? PyLong_FromLong(route) : NULL;
@@ -112,7 +115,22 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     Py_XDECREF(idx);
     Py_XDECREF(raw);
     t->in_call = 0;
-    if (result && t->deferred) {
+    atomic_store(&t->call_started_ns, 0);
+    if (t->interrupted_seq == t->call_seq) {
+        /* The watchdog's exception may still be pending if the handler returned just as it
+         * fired; clear it so it cannot surface in the next request. */
+        PyThreadState_SetAsyncExc(t->thread_id, NULL);
+    }
+    if (!result && PyErr_ExceptionMatches(t->st->handler_timeout)) {
+        PySys_WriteStderr("fasterapi: the handler of route %d ran longer than --timeout-handler and was "
+                          "stopped; answered 504:\n", route);
+        PyErr_Print();
+        t->head.len = t->body.len = 0;
+        t->res.status = 504;
+        t->res.is_json = 1;
+        static const char timeout_body[] = "{\"detail\":\"Gateway Timeout: the handler ran too long\"}";
+        if (fa_buf_put(&t->body, timeout_body, sizeof timeout_body - 1) < 0) PyErr_Clear();
+    } else if (result && t->deferred) {
         t->res.status = 0;
     } else if (!result || fa_encode_result(t->st, result, default_status, &t->head, &t->body,
                                            &t->res.status, &t->res.is_json) < 0) {
@@ -163,4 +181,10 @@ PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
     free(head.p);
     free(body.p);
     Py_RETURN_NONE;
+}
+
+int64_t fa_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

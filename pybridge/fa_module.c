@@ -63,6 +63,13 @@ static int exec_module(PyObject *m) {
         !(st->attr_body = PyUnicode_InternFromString("body")) ||
         !(st->attr_raw_headers = PyUnicode_InternFromString("raw_headers")))
         return -1;
+    /* A BaseException, so a handler's `except Exception:` cannot swallow the timeout. */
+    st->handler_timeout = PyErr_NewExceptionWithDoc(
+        "_fasterapi.HandlerTimeout",
+        "Raised into a handler that ran longer than --timeout-handler; answered with 504.",
+        PyExc_BaseException, NULL);
+    if (!st->handler_timeout || PyModule_AddObjectRef(m, "HandlerTimeout", st->handler_timeout) < 0)
+        return -1;
     return 0;
 }
 
@@ -73,6 +80,7 @@ static int traverse(PyObject *m, visitproc visit, void *arg) {
     Py_VISIT(st->encoder);
     Py_VISIT(st->response_type);
     Py_VISIT(st->rawrequest_type);
+    Py_VISIT(st->handler_timeout);
     return 0;
 }
 
@@ -86,6 +94,7 @@ static int clear(PyObject *m) {
     Py_CLEAR(st->attr_status_code);
     Py_CLEAR(st->attr_body);
     Py_CLEAR(st->attr_raw_headers);
+    Py_CLEAR(st->handler_timeout);
     return 0;
 }
 

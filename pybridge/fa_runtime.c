@@ -192,6 +192,7 @@ int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, si
     }
     if (rc == 0) {
         t->ts = sub;
+        t->thread_id = PyThread_get_thread_ident();
         t->st = fa_state_of_current();
         if (!t->st || !t->st->dispatch) {
             set_err(err, errlen, "the app did not install its dispatcher (_fasterapi.install was not called)");
@@ -241,3 +242,30 @@ void fa_flush_all(void) {
     g_main_ts = PyEval_SaveThread();
 }
 
+
+/* The watchdog takes the interpreter's GIL with a thread state of its own (created here, on
+ * the watchdog thread, and kept): a handler stuck in Python bytecode gives the GIL up at the
+ * next switch interval (5 ms), and the async exception is raised in it when it resumes. A
+ * handler blocked in C (time.sleep, a socket read) only sees it once that call returns. */
+int fa_watchdog_scan(int64_t now_ns, int64_t timeout_ns) {
+    int fired = 0;
+    pthread_mutex_lock(&g_reg_mu);
+    int n = g_nthreads;
+    pthread_mutex_unlock(&g_reg_mu);
+    for (int i = 0; i < n; i++) {
+        fa_thread *t = g_threads[i];
+        int64_t started = atomic_load(&t->call_started_ns);
+        if (started == 0 || now_ns - started < timeout_ns) continue;
+        if (!t->watchdog_ts && !(t->watchdog_ts = PyThreadState_New(t->ts->interp))) continue;
+        PyEval_RestoreThread(t->watchdog_ts);
+        /* Re-check under the GIL: the call may have ended, or another may have begun. */
+        int64_t again = atomic_load(&t->call_started_ns);
+        if (t->in_call && again == started && t->interrupted_seq != t->call_seq) {
+            t->interrupted_seq = t->call_seq;
+            PyThreadState_SetAsyncExc(t->thread_id, t->st->handler_timeout);
+            fired++;
+        }
+        PyEval_SaveThread();
+    }
+    return fired;
+}

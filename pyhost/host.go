@@ -5,11 +5,12 @@ package pyhost
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/fasterapi/fasterapi/pybridge"
 )
@@ -27,6 +28,8 @@ type Config struct {
 	Home       string // Python prefix with the standard library; "" for the compiled-in one
 	Executable string // the venv's python, reported as sys.executable; may be ""
 	Workers    int    // number of sub-interpreters (one per event loop in pinned mode)
+	// HandlerTimeout stops a handler that runs longer (0: never); it is answered with 504.
+	HandlerTimeout time.Duration
 }
 
 // Route is one entry of the app's route table; its index in Host.Routes is the route id that
@@ -61,7 +64,20 @@ func Start(cfg Config) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Host{cfg: cfg, routes: routes, routesJSON: raw}, nil
+	h := &Host{cfg: cfg, routes: routes, routesJSON: raw}
+	if cfg.HandlerTimeout > 0 {
+		go h.watchdog()
+	}
+	return h, nil
+}
+
+// watchdog interrupts handlers that exceed HandlerTimeout; see pybridge.WatchdogScan.
+func (h *Host) watchdog() {
+	runtime.LockOSThread() // never unlocked: the thread states it creates live on this thread
+	period := min(h.cfg.HandlerTimeout/4, 100*time.Millisecond)
+	for range time.Tick(period) {
+		pybridge.WatchdogScan(h.cfg.HandlerTimeout)
+	}
 }
 
 func parseRoutes(raw []byte) ([]Route, error) {

@@ -25,6 +25,7 @@ type serveFlags struct {
 	maxHeaderBytes   int
 	maxBodySize      int64
 	accessLog        bool
+	handlerTimeout   time.Duration
 }
 
 var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
@@ -46,6 +47,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.IntVar(&f.maxRequestLine, "max-request-line", 8192, "longest request line in bytes (414 beyond)")
 	fs.IntVar(&f.maxHeaderBytes, "max-header-bytes", 16384, "largest request header section in bytes (431 beyond)")
 	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond)")
+	fs.DurationVar(&f.handlerTimeout, "timeout-handler", 0, "answer 504 and stop a handler that runs longer than this (0: no limit)")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)
@@ -95,7 +97,8 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 // secondsAsDurations lets duration flags take uvicorn's plain seconds ("--timeout-keep-alive 5").
 func secondsAsDurations(args []string) []string {
 	durations := map[string]bool{"graceful-timeout": true, "timeout-graceful-shutdown": true,
-		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true}
+		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true,
+		"timeout-handler": true}
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]

@@ -21,11 +21,12 @@ const warmUpTimeout = 120 * time.Second
 
 func startHost(f *serveFlags) (*pyhost.Host, error) {
 	return pyhost.Start(pyhost.Config{
-		Spec:       f.spec,
-		AppDir:     f.appDir,
-		Home:       os.Getenv("FASTERAPI_PYTHON_HOME"),
-		Executable: os.Getenv("FASTERAPI_PYTHON_EXECUTABLE"),
-		Workers:    f.workers,
+		Spec:           f.spec,
+		AppDir:         f.appDir,
+		Home:           os.Getenv("FASTERAPI_PYTHON_HOME"),
+		Executable:     os.Getenv("FASTERAPI_PYTHON_EXECUTABLE"),
+		Workers:        f.workers,
+		HandlerTimeout: f.handlerTimeout,
 	})
 }
 
@@ -38,6 +39,8 @@ func serve(args []string) int {
 	}
 	log := newLogger(f.logLevel)
 	os.Setenv("FASTERAPI_LOG_LEVEL", f.logLevel)
+	// Async handlers are timed by their own asyncio loop (fasterapi._concurrency).
+	os.Setenv("FASTERAPI_TIMEOUT_HANDLER", strconv.FormatFloat(f.handlerTimeout.Seconds(), 'f', -1, 64))
 	host, err := startHost(f)
 	if err != nil {
 		log.Error("%v", err)

@@ -12,12 +12,16 @@ on a private loop of the calling thread.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import asyncio
+
+# --timeout-handler, in seconds (0: none); the host sets it before the app is imported.
+_HANDLER_TIMEOUT = float(os.environ.get("FASTERAPI_TIMEOUT_HANDLER") or 0)
 
 _loop: asyncio.AbstractEventLoop | None = None
 _host_loop: asyncio.AbstractEventLoop | None = None
@@ -78,10 +82,25 @@ def defer(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default_status
 def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Coroutine[Any, Any, Any]],
            token: int, default_status: int, on_error: Callable[[BaseException], Any]) -> None:
     async def answer() -> None:
+        import asyncio
+
+        deadline = asyncio.timeout(_HANDLER_TIMEOUT or None)
         try:
-            result = await make_coroutine()
+            async with deadline:
+                result = await make_coroutine()
         except Exception as exc:
-            result = on_error(exc)
+            result = _timeout_response() if deadline.expired() else on_error(exc)
         _fasterapi.complete(token, default_status, result)
 
     loop.create_task(answer())
+
+
+def _timeout_response() -> Any:
+    import logging
+
+    from .responses import JSONResponse
+
+    logging.getLogger("fasterapi.error").error(
+        "an async handler ran longer than --timeout-handler (%ss) and was cancelled; answered 504",
+        _HANDLER_TIMEOUT)
+    return JSONResponse({"detail": "Gateway Timeout: the handler ran too long"}, status_code=504)

@@ -22,3 +22,15 @@ def sync() -> dict[str, str]:
 async def boom() -> dict[str, str]:
     await asyncio.sleep(0)
     raise RuntimeError("async handler failed")
+
+
+@app.get("/spin")
+def spin() -> dict[str, str]:
+    while True:  # a handler stuck in Python code: --timeout-handler must stop it
+        pass
+
+
+@app.get("/spin-async")
+async def spin_async() -> dict[str, str]:
+    while True:
+        await asyncio.sleep(0.01)

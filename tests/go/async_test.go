@@ -69,3 +69,24 @@ func TestAsyncErrorsAndPipelining(t *testing.T) {
 		}
 	})
 }
+
+func TestHandlerTimeoutAnswers504AndInterpreterRecovers(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1", "--timeout-handler", "1")
+		for _, path := range []string{"/spin", "/spin-async"} {
+			begin := time.Now()
+			r, _, _ := roundTrip(t, s, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+			if r.StatusCode != 504 || !strings.Contains(r.body, "Gateway Timeout") {
+				t.Fatalf("%s: %d %s", path, r.StatusCode, r.body)
+			}
+			if d := time.Since(begin); d < 900*time.Millisecond || d > 5*time.Second {
+				t.Errorf("%s answered after %v, want about 1 s", path, d)
+			}
+			// The same (only) interpreter serves the next request.
+			r, _, _ = roundTrip(t, s, "GET /sync HTTP/1.1\r\nHost: x\r\n\r\n")
+			if r.StatusCode != 200 || r.body != `{"sync":"ok"}` {
+				t.Fatalf("after %s: %d %s", path, r.StatusCode, r.body)
+			}
+		}
+	})
+}
