@@ -74,6 +74,17 @@ func BootThread(spec, appDir string) ([]byte, error) {
 	}, spec, appDir)
 }
 
+// JoinMain makes the calling (locked) thread run handlers in the main interpreter, whose
+// single GIL all such threads share: the "shared" mode, for apps whose C extensions refuse
+// sub-interpreters. It works after a failed BootThread on the same thread.
+func JoinMain() error {
+	var errBuf [errLen]C.char
+	if C.fa_thread_join_main(&errBuf[0], errLen) != 0 {
+		return cError(errBuf[:])
+	}
+	return nil
+}
+
 // ThreadState tells whether the calling thread owns a booted interpreter.
 type ThreadState int
 

@@ -27,6 +27,7 @@ int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size
                  char *err, size_t errlen);
 int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
                    char *err, size_t errlen);
+int fa_thread_join_main(char *err, size_t errlen);
 int fa_thread_ready(void);
 /* Runs a handler. A result with status 0 means the handler deferred its answer (an async
  * handler that awaits): it arrives later through faDeliver with the same token. */

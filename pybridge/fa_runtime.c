@@ -52,15 +52,22 @@ int fa_runtime_init(const char *home, const char *executable, char *err, size_t 
     return 0;
 }
 
-/* Runs in the interpreter whose GIL is held. 3.12 subs must see the single-phase modules as
- * None before anything imports them, so the pure-Python fallbacks load instead of a partly
- * initialised C module that crashes the next importer (REPORT §4.2, §4.3). */
+/* Runs in the interpreter whose GIL is held. 3.12 subs must refuse the single-phase modules
+ * before anything imports them, so the pure-Python fallbacks load instead of a partly
+ * initialised C module that crashes the next importer (REPORT §4.2, §4.3). The refusal says
+ * what CPython itself says, so an app that needs such a module falls back to shared mode. */
 static const char bootstrap_src[] =
     "import sys\n"
     "if is_sub and sys.version_info < (3, 13):\n"
-    "    for _m in ('_datetime', '_decimal', '_zoneinfo', '_ctypes', '_elementtree', 'pyexpat',\n"
-    "               '_lsprof', 'readline', '_curses', '_tkinter'):\n"
-    "        sys.modules.setdefault(_m, None)\n"
+    "    class _RefuseSinglePhase:\n"
+    "        names = frozenset(('_datetime', '_decimal', '_zoneinfo', '_ctypes', '_elementtree',\n"
+    "                           'pyexpat', '_lsprof', 'readline', '_curses', '_tkinter'))\n"
+    "        @classmethod\n"
+    "        def find_spec(cls, name, path=None, target=None):\n"
+    "            if name in cls.names:\n"
+    "                raise ImportError(f'module {name} does not support loading in subinterpreters', name=name)\n"
+    "            return None\n"
+    "    sys.meta_path.insert(0, _RefuseSinglePhase)\n"
     "import os, json\n"
     "_p = os.environ.get('FASTERAPI_SYS_PATH')\n"
     "if _p:\n"
@@ -142,6 +149,49 @@ int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size
 
 int fa_thread_ready(void) { return tls ? 1 : (boot_attempted ? -1 : 0); }
 
+/* Makes ts (current, GIL held) the calling thread's interpreter for fa_call. */
+static int register_thread(PyThreadState *ts, char *err, size_t errlen) {
+    fa_thread *t = calloc(1, sizeof *t);
+    if (!t) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    t->ts = ts;
+    t->thread_id = PyThread_get_thread_ident();
+    t->st = fa_state_of_current();
+    if (!t->st || !t->st->dispatch) {
+        set_err(err, errlen, "the app did not install its dispatcher (_fasterapi.install was not called)");
+        PyErr_Clear();
+        free(t);
+        return -1;
+    }
+    pthread_mutex_lock(&g_reg_mu);
+    if (g_nthreads < FA_MAX_INTERPS) g_threads[g_nthreads++] = t;
+    pthread_mutex_unlock(&g_reg_mu);
+    tls = t;
+    return 0;
+}
+
+/* Shared mode: the calling thread runs handlers in the main interpreter (booted by
+ * fa_boot_main), under its single GIL, through a thread state of its own. Allowed after a
+ * failed fa_thread_boot: that is how the fallback from own-GIL interpreters works. */
+int fa_thread_join_main(char *err, size_t errlen) {
+    if (tls) {
+        set_err(err, errlen, "this thread already has an interpreter");
+        return -1;
+    }
+    boot_attempted = 1;
+    PyThreadState *ts = PyThreadState_New(PyInterpreterState_Main());
+    if (!ts) {
+        set_err(err, errlen, "PyThreadState_New failed");
+        return -1;
+    }
+    PyEval_RestoreThread(ts);
+    int rc = register_thread(ts, err, errlen);
+    PyEval_SaveThread();
+    return rc;
+}
+
 /* Creates this thread's own-GIL sub-interpreter and imports the app in it. The calling thread
  * must stay this interpreter's only thread for the life of the process (Go: LockOSThread). */
 int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
@@ -182,31 +232,7 @@ int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, si
 
     PyEval_RestoreThread(sub);
     int rc = boot_current(1, spec, app_dir, routes_json, routes_len, err, errlen);
-    fa_thread *t = NULL;
-    if (rc == 0) {
-        t = calloc(1, sizeof *t);
-        if (!t) {
-            set_err(err, errlen, "out of memory");
-            rc = -1;
-        }
-    }
-    if (rc == 0) {
-        t->ts = sub;
-        t->thread_id = PyThread_get_thread_ident();
-        t->st = fa_state_of_current();
-        if (!t->st || !t->st->dispatch) {
-            set_err(err, errlen, "the app did not install its dispatcher (_fasterapi.install was not called)");
-            PyErr_Clear();
-            free(t);
-            rc = -1;
-        }
-    }
-    if (rc == 0) {
-        pthread_mutex_lock(&g_reg_mu);
-        if (g_nthreads < FA_MAX_INTERPS) g_threads[g_nthreads++] = t;
-        pthread_mutex_unlock(&g_reg_mu);
-        tls = t;
-    }
+    if (rc == 0) rc = register_thread(sub, err, errlen);
     /* A failed interpreter is left alive but unused: ending it could crash on 3.12 (§4.1). */
     PyEval_SaveThread();
     return rc;

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -30,7 +31,23 @@ type Config struct {
 	Workers    int    // number of sub-interpreters (one per event loop in pinned mode)
 	// HandlerTimeout stops a handler that runs longer (0: never); it is answered with 504.
 	HandlerTimeout time.Duration
+	// Mode is ModePinned or ModeShared.
+	Mode string
+	// Warn reports a condition the user should know about, once.
+	Warn func(msg string)
 }
+
+// The execution modes.
+const (
+	// ModePinned gives every event loop its own own-GIL sub-interpreter.
+	ModePinned = "pinned"
+	// ModeShared runs every handler in the main interpreter under one GIL, for apps whose C
+	// extensions refuse sub-interpreters.
+	ModeShared = "shared"
+)
+
+// refusesSubinterpreters matches CPython's ImportError for single-phase extension modules.
+var refusesSubinterpreters = regexp.MustCompile(`module (\S+) does not support loading in subinterpreters`)
 
 // Route is one entry of the app's route table; its index in Host.Routes is the route id that
 // Call takes.
@@ -48,6 +65,7 @@ type Host struct {
 	routesJSON []byte
 	ready      atomic.Int32
 	bootErr    atomic.Pointer[error]
+	shared     atomic.Bool
 }
 
 // Start initialises CPython and imports the app in the main interpreter to learn its routes.
@@ -65,6 +83,7 @@ func Start(cfg Config) (*Host, error) {
 		return nil, err
 	}
 	h := &Host{cfg: cfg, routes: routes, routesJSON: raw}
+	h.shared.Store(cfg.Mode == ModeShared)
 	if cfg.HandlerTimeout > 0 {
 		go h.watchdog()
 	}
@@ -152,11 +171,46 @@ func (h *Host) EnsureThread() error {
 		}
 		return errors.New("this thread's interpreter failed to start")
 	}
+	if h.shared.Load() {
+		return h.joinMain()
+	}
 	err := h.BootThread()
+	if m := refusesSubinterpreters.FindStringSubmatch(errString(err)); m != nil {
+		if h.shared.CompareAndSwap(false, true) && h.cfg.Warn != nil {
+			h.cfg.Warn(fmt.Sprintf("the app imports %s, which does not support sub-interpreters: serving in "+
+				"shared mode (the main interpreter, one GIL for all event loops). Pass --mode shared to "+
+				"choose this yourself and skip the attempt.", m[1]))
+		}
+		return h.joinMain()
+	}
 	if err != nil {
 		h.bootErr.CompareAndSwap(nil, &err)
 	}
 	return err
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func (h *Host) joinMain() error {
+	if err := pybridge.JoinMain(); err != nil {
+		h.bootErr.CompareAndSwap(nil, &err)
+		return err
+	}
+	h.ready.Add(1)
+	return nil
+}
+
+// Mode is the execution mode in effect (pinned may have fallen back to shared).
+func (h *Host) Mode() string {
+	if h.shared.Load() {
+		return ModeShared
+	}
+	return ModePinned
 }
 
 // Ready is the number of interpreters booted so far.

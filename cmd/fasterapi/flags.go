@@ -26,6 +26,7 @@ type serveFlags struct {
 	maxBodySize      int64
 	accessLog        bool
 	handlerTimeout   time.Duration
+	mode             string
 }
 
 var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
@@ -48,6 +49,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.IntVar(&f.maxHeaderBytes, "max-header-bytes", 16384, "largest request header section in bytes (431 beyond)")
 	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond)")
 	fs.DurationVar(&f.handlerTimeout, "timeout-handler", 0, "answer 504 and stop a handler that runs longer than this (0: no limit)")
+	fs.StringVar(&f.mode, "mode", "pinned", "pinned (an own-GIL sub-interpreter per event loop) or shared (the main interpreter, one GIL; for extensions that refuse sub-interpreters)")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)
@@ -76,6 +78,12 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	}
 	if _, ok := logLevels[f.logLevel]; !ok {
 		return nil, fmt.Errorf("--log-level %q: use one of trace, debug, info, warning, error, critical", f.logLevel)
+	}
+	if f.mode != "pinned" && f.mode != "shared" {
+		if f.mode == "pooled" {
+			return nil, fmt.Errorf("--mode pooled is not implemented yet; use pinned (default) or shared")
+		}
+		return nil, fmt.Errorf("--mode %q: use pinned or shared", f.mode)
 	}
 	if f.workers < 1 {
 		return nil, fmt.Errorf("--workers must be at least 1, got %d", f.workers)

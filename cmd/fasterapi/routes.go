@@ -14,7 +14,7 @@ func routes(args []string) int {
 		fmt.Fprintln(os.Stderr, "fasterapi:", err)
 		return 2
 	}
-	host, err := startHost(f)
+	host, err := startHost(f, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fasterapi:", err)
 		return 1

@@ -19,7 +19,7 @@ import (
 
 const warmUpTimeout = 120 * time.Second
 
-func startHost(f *serveFlags) (*pyhost.Host, error) {
+func startHost(f *serveFlags, warn func(string)) (*pyhost.Host, error) {
 	return pyhost.Start(pyhost.Config{
 		Spec:           f.spec,
 		AppDir:         f.appDir,
@@ -27,6 +27,8 @@ func startHost(f *serveFlags) (*pyhost.Host, error) {
 		Executable:     os.Getenv("FASTERAPI_PYTHON_EXECUTABLE"),
 		Workers:        f.workers,
 		HandlerTimeout: f.handlerTimeout,
+		Mode:           f.mode,
+		Warn:           warn,
 	})
 }
 
@@ -41,7 +43,7 @@ func serve(args []string) int {
 	os.Setenv("FASTERAPI_LOG_LEVEL", f.logLevel)
 	// Async handlers are timed by their own asyncio loop (fasterapi._concurrency).
 	os.Setenv("FASTERAPI_TIMEOUT_HANDLER", strconv.FormatFloat(f.handlerTimeout.Seconds(), 'f', -1, 64))
-	host, err := startHost(f)
+	host, err := startHost(f, func(msg string) { log.Warn("%s", msg) })
 	if err != nil {
 		log.Error("%v", err)
 		return 1
@@ -101,8 +103,12 @@ func serve(args []string) int {
 		log.Info("received %v while starting; exiting", sig)
 		return 0
 	}
-	log.Info("FasterAPI running on http://%s (Python %s, %d interpreters, mode pinned). Press CTRL+C to quit",
-		net.JoinHostPort(f.host, strconv.Itoa(f.port)), pybridge.CompiledVersion, host.Ready())
+	interpreters := strconv.Itoa(host.Ready()) + " interpreters"
+	if host.Mode() == pyhost.ModeShared {
+		interpreters = "1 interpreter shared by " + strconv.Itoa(f.workers) + " event loops"
+	}
+	log.Info("FasterAPI running on http://%s (Python %s, %s, mode %s). Press CTRL+C to quit",
+		net.JoinHostPort(f.host, strconv.Itoa(f.port)), pybridge.CompiledVersion, interpreters, host.Mode())
 
 	select {
 	case sig := <-signals:
