@@ -62,7 +62,8 @@ py-test: venvs
 	done
 
 lint: venvs
-	.venv-test-3.13/bin/ruff check python build_backend tests/py examples bench
+	eval "$$(scripts/cgo-env.sh)"; go tool golangci-lint run ./...
+	.venv-test-3.13/bin/ruff check python build_backend tests/py tests/apps examples bench
 	.venv-test-3.13/bin/mypy --config-file python/mypy.ini python/fasterapi
 
 bench:

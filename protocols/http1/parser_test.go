@@ -125,7 +125,7 @@ func TestStickyErrorAndReset(t *testing.T) {
 func TestResetAbandonsPartialRequest(t *testing.T) {
 	p := NewParser(Limits{})
 	var req Request
-	p.Parse([]byte("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nab"), &req)
+	_, _ = p.Parse([]byte("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nab"), &req)
 	p.Reset()
 	if p.HeadComplete() {
 		t.Fatal("HeadComplete after Reset")
@@ -140,7 +140,7 @@ func TestResetAbandonsPartialRequest(t *testing.T) {
 func TestShrunkBufferDoesNotPanic(t *testing.T) {
 	p := NewParser(Limits{})
 	var req Request
-	p.Parse([]byte(typicalGET[:40]), &req)
+	_, _ = p.Parse([]byte(typicalGET[:40]), &req)
 	if n, err := p.Parse([]byte(typicalGET[:10]), &req); n != 0 || err != nil {
 		t.Fatalf("n=%d err=%v", n, err)
 	}
@@ -170,8 +170,8 @@ func TestParseSteadyStateAllocations(t *testing.T) {
 	var req Request
 	get := []byte(typicalGET)
 	chunked := []byte(chunkedPost("5\r\nhello\r\n0\r\n\r\n"))
-	p.Parse(get, &req)
-	p.Parse(chunked, &req)
+	_, _ = p.Parse(get, &req)
+	_, _ = p.Parse(chunked, &req)
 	allocs := testing.AllocsPerRun(100, func() {
 		if n, err := p.Parse(get, &req); n != len(get) || err != nil {
 			t.Fatal(n, err)

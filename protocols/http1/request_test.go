@@ -29,9 +29,9 @@ func TestRequestSlicesHaveClippedCapacity(t *testing.T) {
 func TestRequestHeadersReused(t *testing.T) {
 	p := NewParser(Limits{})
 	var req Request
-	p.Parse([]byte(typicalGET), &req)
+	_, _ = p.Parse([]byte(typicalGET), &req)
 	first := &req.Headers[0]
-	p.Parse([]byte("GET / HTTP/1.1\r\nHost: other\r\n\r\n"), &req)
+	_, _ = p.Parse([]byte("GET / HTTP/1.1\r\nHost: other\r\n\r\n"), &req)
 	if len(req.Headers) != 1 || &req.Headers[0] != first || string(req.Headers[0].Value) != "other" {
 		t.Fatalf("headers not reused: %+v", req.Headers)
 	}

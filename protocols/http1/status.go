@@ -24,7 +24,7 @@ func AppendStatusLine(dst []byte, status int) []byte {
 // BodyAllowed reports whether a response with this status may carry
 // content: 1xx, 204 and 304 may not (RFC 9110 §6.4.1).
 func BodyAllowed(status int) bool {
-	return !(status >= 100 && status < 200 || status == 204 || status == 304)
+	return (status < 100 || status >= 200) && status != 204 && status != 304
 }
 
 // reasonPhrase returns the phrases of RFC 9110 §15, plus those of RFC 6585

@@ -1,9 +1,8 @@
 """An app that imports a single-phase C extension (readline), which own-GIL sub-interpreters
 refuse: the server must fall back to shared mode by itself."""
 
-import sys
-
 import readline  # noqa: F401  (the point of this app)
+import sys
 
 from fasterapi import FastAPI
 
@@ -18,4 +17,4 @@ def where() -> dict[str, bool]:
 
 @app.get("/version")
 def version() -> dict[str, str]:
-    return {"python": "%d.%d" % sys.version_info[:2]}
+    return {"python": f"{sys.version_info[0]}.{sys.version_info[1]}"}

@@ -40,7 +40,7 @@ async def use_asyncio() -> dict[str, int]:
 
 @app.get("/version")
 def version() -> dict[str, str]:
-    return {"python": "%d.%d" % sys.version_info[:2]}
+    return {"python": f"{sys.version_info[0]}.{sys.version_info[1]}"}
 
 
 @app.get("/print")

@@ -243,7 +243,7 @@ func TestExpectContinue(t *testing.T) {
 		if blank, _ := br.ReadString('\n'); blank != "\r\n" {
 			t.Fatalf("100 Continue not terminated: %q", blank)
 		}
-		io.WriteString(c, item)
+		_, _ = io.WriteString(c, item)
 		r := readResponse(t, br, "POST")
 		if r.StatusCode != 201 || r.body != `{"name":"x","price":2.0,"tags":[]}` {
 			t.Fatalf("got %d %s", r.StatusCode, r.body)
@@ -322,7 +322,7 @@ func TestTimeoutsCutSlowAndIdleClients(t *testing.T) {
 		// slowloris: a byte every 100 ms keeps the connection busy but the head never ends
 		c := dial(t, s)
 		begin := time.Now()
-		io.WriteString(c, "GET / HTTP/1.1\r\n")
+		_, _ = io.WriteString(c, "GET / HTTP/1.1\r\n")
 		cut := false
 		for time.Since(begin) < 5*time.Second {
 			if _, err := io.WriteString(c, "X"); err != nil {
@@ -381,7 +381,7 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 		time.Sleep(300 * time.Millisecond)
-		io.WriteString(c, item[10:])
+		_, _ = io.WriteString(c, item[10:])
 		r := readResponse(t, bufio.NewReader(c), "POST")
 		if r.StatusCode != 201 || !r.Close {
 			t.Fatalf("in-flight request during shutdown: %d close=%v %s", r.StatusCode, r.Close, r.body)
