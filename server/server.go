@@ -22,6 +22,9 @@ type Options struct {
 	HeaderTimeout    time.Duration // time to receive a whole request head (slowloris guard)
 	BodyTimeout      time.Duration // longest pause between body bytes
 	AccessLog        func(line string)
+	// LimitConcurrency answers 503 once this many handler calls are running or awaiting
+	// (0: no limit), so overload sheds requests instead of queueing them without bound.
+	LimitConcurrency int64
 }
 
 // Caller runs a route's handler; pyhost.Host is the real one. A Deferred result is answered
@@ -40,6 +43,8 @@ type Server struct {
 	// sessions maps a session's token to it, so a deferred answer finds its connection.
 	sessions  sync.Map
 	nextToken atomic.Uint64
+	// inflight counts handler calls that have not answered yet (async ones included).
+	inflight atomic.Int64
 }
 
 var serverHeader = []byte("fasterapi")

@@ -51,6 +51,10 @@ func (c *session) Deadline() int64 { return c.deadline.Load() }
 func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
+	if c.parked {
+		c.srv.inflight.Add(-1)
+		c.parked = false
+	}
 	c.pending = nil
 	c.srv.sessions.Delete(c.token)
 }
@@ -85,6 +89,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			return out, transport.Continue
 		}
 		c.parked = false
+		c.srv.inflight.Add(-1)
 		out = c.respondResult(out, r, c.parkedKeep, c.parkedHead)
 		if !c.parkedKeep {
 			c.pending = nil
@@ -158,10 +163,12 @@ func (c *session) keep(data []byte) {
 }
 
 var (
-	notFoundBody         = []byte(`{"detail":"Not Found"}`)
-	methodNotAllowedBody = []byte(`{"detail":"Method Not Allowed"}`)
-	jsonType             = []byte("content-type: application/json\r\n")
-	keepAliveHeader      = []byte("connection: keep-alive\r\n")
+	notFoundBody           = []byte(`{"detail":"Not Found"}`)
+	methodNotAllowedBody   = []byte(`{"detail":"Method Not Allowed"}`)
+	serviceUnavailableBody = []byte(`{"detail":"Service Unavailable"}`)
+	retryAfter             = []byte("content-type: application/json\r\nretry-after: 1\r\n")
+	jsonType               = []byte("content-type: application/json\r\n")
+	keepAliveHeader        = []byte("connection: keep-alive\r\n")
 )
 
 // serve answers the complete request in c.req; it reports whether the connection stays open.
@@ -190,6 +197,9 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
 	}
 
+	if limit := c.srv.opts.LimitConcurrency; limit > 0 && c.srv.inflight.Load() >= limit {
+		return c.respond(out, 503, retryAfter, serviceUnavailableBody, keepAlive, head), keepAlive
+	}
 	m := &sc.meta
 	m.Reset()
 	m.SetField(pybridge.FieldMethod, req.Method)
@@ -211,14 +221,17 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	for i := 0; i < sc.params.Len(); i++ {
 		m.AddParam(sc.params.Name(i), sc.params.Value(i))
 	}
+	c.srv.inflight.Add(1)
 	r := c.srv.caller.Call(handle, c.token, m.Bytes(), req.Body)
 	if r.Deferred {
 		if done := c.completion.Swap(nil); done != nil { // answered already
+			c.srv.inflight.Add(-1)
 			return c.respondResult(out, done, keepAlive, head), keepAlive
 		}
 		c.parked, c.parkedHead, c.parkedKeep = true, head, keepAlive
 		return out, keepAlive
 	}
+	c.srv.inflight.Add(-1)
 	if c.srv.opts.AccessLog != nil {
 		c.logAccess(r.Status)
 	}

@@ -165,3 +165,24 @@ func BenchmarkKeepAliveGET(b *testing.B) {
 		out, _ = sess.OnData(req, out[:0])
 	}
 }
+
+func TestLimitConcurrencySheds503(t *testing.T) {
+	caller := &scriptedCaller{defer_: map[int]bool{1: true}}
+	srv, sess, _ := newTestServer(t, caller)
+	srv.opts.LimitConcurrency = 1
+	if out, _ := sess.OnData([]byte("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"), nil); len(out) != 0 {
+		t.Fatalf("parked request answered %q", out)
+	}
+	other := srv.NewSession(transport.ConnInfo{Wake: func() {}}).(*session)
+	out, _ := other.OnData([]byte("GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	rs := parseResponses(t, out, 1)
+	if rs[0].StatusCode != 503 || rs[0].Header.Get("Retry-After") != "1" {
+		t.Fatalf("over the limit: %d %v", rs[0].StatusCode, rs[0].Header)
+	}
+	srv.Deliver(sess.token, itemResult)
+	sess.OnData(nil, nil)
+	out, _ = other.OnData([]byte("GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	if rs := parseResponses(t, out, 1); rs[0].StatusCode != 200 {
+		t.Fatalf("after the async answer: %d", rs[0].StatusCode)
+	}
+}

@@ -27,6 +27,7 @@ type serveFlags struct {
 	accessLog        bool
 	handlerTimeout   time.Duration
 	mode             string
+	limitConcurrency int64
 }
 
 var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
@@ -50,6 +51,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond)")
 	fs.DurationVar(&f.handlerTimeout, "timeout-handler", 0, "answer 504 and stop a handler that runs longer than this (0: no limit)")
 	fs.StringVar(&f.mode, "mode", "pinned", "pinned (an own-GIL sub-interpreter per event loop) or shared (the main interpreter, one GIL; for extensions that refuse sub-interpreters)")
+	fs.Int64Var(&f.limitConcurrency, "limit-concurrency", 0, "answer 503 (Retry-After: 1) when this many handler calls are already running (0: no limit)")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)

@@ -57,6 +57,7 @@ func serve(args []string) int {
 		KeepAliveTimeout: f.keepAliveTimeout,
 		HeaderTimeout:    f.headerTimeout,
 		BodyTimeout:      f.bodyTimeout,
+		LimitConcurrency: f.limitConcurrency,
 	}
 	if f.accessLog {
 		opts.AccessLog = func(line string) { log.Info("%s", line) }
