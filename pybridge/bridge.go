@@ -141,3 +141,29 @@ func FlushAll() { C.fa_flush_all() }
 func WatchdogScan(timeout time.Duration) int {
 	return int(C.fa_watchdog_scan(C.fa_monotonic_ns(), C.int64_t(timeout.Nanoseconds())))
 }
+
+// StartPool starts n interpreter threads (pooled mode) that take calls from a queue of at most
+// queueCap waiting calls; routesJSON is the main interpreter's route table, which each
+// interpreter must reproduce. It returns once all have imported the app.
+func StartPool(n, queueCap int, spec, appDir string, routesJSON []byte) error {
+	cs, cd, cr := C.CString(spec), C.CString(appDir), C.CString(string(routesJSON))
+	defer C.free(unsafe.Pointer(cs))
+	defer C.free(unsafe.Pointer(cd))
+	defer C.free(unsafe.Pointer(cr))
+	var errBuf [errLen]C.char
+	if C.fa_pool_start(C.int(n), C.int(queueCap), cs, cd, cr, &errBuf[0], errLen) != 0 {
+		return cError(errBuf[:])
+	}
+	return nil
+}
+
+// Submit queues a call for the pool; its answer reaches the DeliverFunc with token. It
+// returns false when the queue is full.
+func Submit(route, defaultStatus int, token uint64, meta, body []byte) bool {
+	var bodyPtr *C.char
+	if len(body) > 0 {
+		bodyPtr = (*C.char)(unsafe.Pointer(&body[0]))
+	}
+	return C.fa_pool_submit(C.int(route), C.int(defaultStatus), C.uint64_t(token),
+		(*C.char)(unsafe.Pointer(&meta[0])), C.size_t(len(meta)), bodyPtr, C.size_t(len(body))) == 0
+}

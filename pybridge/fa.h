@@ -28,6 +28,10 @@ int fa_boot_main(const char *spec, const char *app_dir, char **routes_json, size
 int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, size_t *routes_len,
                    char *err, size_t errlen);
 int fa_thread_join_main(char *err, size_t errlen);
+int fa_pool_start(int n, int queue_cap, const char *spec, const char *app_dir, const char *routes_json,
+                  char *err, size_t errlen);
+int fa_pool_submit(int route, int default_status, uint64_t token, const char *meta, size_t meta_len,
+                   const char *body, size_t body_len);
 int fa_thread_ready(void);
 /* Runs a handler. A result with status 0 means the handler deferred its answer (an async
  * handler that awaits): it arrives later through faDeliver with the same token. */

@@ -31,8 +31,12 @@ type Config struct {
 	Workers    int    // number of sub-interpreters (one per event loop in pinned mode)
 	// HandlerTimeout stops a handler that runs longer (0: never); it is answered with 504.
 	HandlerTimeout time.Duration
-	// Mode is ModePinned or ModeShared.
+	// Mode is ModePinned, ModeShared or ModePooled.
 	Mode string
+	// Interpreters is the pool size in pooled mode; QueueSize bounds the calls waiting for
+	// one (beyond it requests get 503).
+	Interpreters int
+	QueueSize    int
 	// Warn reports a condition the user should know about, once.
 	Warn func(msg string)
 }
@@ -44,6 +48,9 @@ const (
 	// ModeShared runs every handler in the main interpreter under one GIL, for apps whose C
 	// extensions refuse sub-interpreters.
 	ModeShared = "shared"
+	// ModePooled runs handlers on Interpreters threads shared by all event loops, so a
+	// blocking handler stalls only its own thread.
+	ModePooled = "pooled"
 )
 
 // refusesSubinterpreters matches CPython's ImportError for single-phase extension modules.
@@ -84,6 +91,11 @@ func Start(cfg Config) (*Host, error) {
 	}
 	h := &Host{cfg: cfg, routes: routes, routesJSON: raw}
 	h.shared.Store(cfg.Mode == ModeShared)
+	if cfg.Mode == ModePooled {
+		if err := pybridge.StartPool(cfg.Interpreters, cfg.QueueSize, cfg.Spec, cfg.AppDir, raw); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.HandlerTimeout > 0 {
 		go h.watchdog()
 	}
@@ -162,6 +174,9 @@ func (h *Host) BootThread() error {
 // EnsureThread boots the calling thread's interpreter unless that was done already; it keeps
 // failing with the first error if the boot failed. It is cheap once the thread is ready.
 func (h *Host) EnsureThread() error {
+	if h.cfg.Mode == ModePooled {
+		return nil // loops only hand calls to the pool
+	}
 	switch pybridge.CurrentThread() {
 	case pybridge.ThreadReady:
 		return nil
@@ -207,18 +222,35 @@ func (h *Host) joinMain() error {
 
 // Mode is the execution mode in effect (pinned may have fallen back to shared).
 func (h *Host) Mode() string {
+	if h.cfg.Mode == ModePooled {
+		return ModePooled
+	}
 	if h.shared.Load() {
 		return ModeShared
 	}
 	return ModePinned
 }
 
-// Ready is the number of interpreters booted so far.
-func (h *Host) Ready() int { return int(h.ready.Load()) }
+// Ready is the number of event loops that can serve (in pooled mode, all of them).
+func (h *Host) Ready() int {
+	if h.cfg.Mode == ModePooled {
+		return h.cfg.Workers
+	}
+	return int(h.ready.Load())
+}
+
+var queueFull = pybridge.Result{Status: 503, Head: []byte("content-type: application/json\r\nretry-after: 1\r\n"),
+	Body: []byte(`{"detail":"Service Unavailable"}`)}
 
 // Call runs route's handler on the calling thread's interpreter; see pybridge.Result for how
 // long the result stays valid.
 func (h *Host) Call(route int, token uint64, meta, body []byte) pybridge.Result {
+	if h.cfg.Mode == ModePooled {
+		if !pybridge.Submit(route, h.routes[route].Status, token, meta, body) {
+			return queueFull
+		}
+		return pybridge.Result{Deferred: true}
+	}
 	return pybridge.Call(route, h.routes[route].Status, token, meta, body)
 }
 

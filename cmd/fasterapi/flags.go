@@ -28,6 +28,8 @@ type serveFlags struct {
 	handlerTimeout   time.Duration
 	mode             string
 	limitConcurrency int64
+	interpreters     int
+	queueSize        int
 }
 
 var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
@@ -50,7 +52,9 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.IntVar(&f.maxHeaderBytes, "max-header-bytes", 16384, "largest request header section in bytes (431 beyond)")
 	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond)")
 	fs.DurationVar(&f.handlerTimeout, "timeout-handler", 0, "answer 504 and stop a handler that runs longer than this (0: no limit)")
-	fs.StringVar(&f.mode, "mode", "pinned", "pinned (an own-GIL sub-interpreter per event loop) or shared (the main interpreter, one GIL; for extensions that refuse sub-interpreters)")
+	fs.StringVar(&f.mode, "mode", "pinned", "pinned (an own-GIL sub-interpreter per event loop), pooled (--interpreters threads shared by all loops, for blocking handlers) or shared (the main interpreter, one GIL; for extensions that refuse sub-interpreters)")
+	fs.IntVar(&f.interpreters, "interpreters", runtime.NumCPU(), "interpreter threads in pooled mode")
+	fs.IntVar(&f.queueSize, "queue-size", 1024, "calls that may wait for a free interpreter in pooled mode (503 beyond)")
 	fs.Int64Var(&f.limitConcurrency, "limit-concurrency", 0, "answer 503 (Retry-After: 1) when this many handler calls are already running (0: no limit)")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
 	fs.Usage = func() {
@@ -81,11 +85,11 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	if _, ok := logLevels[f.logLevel]; !ok {
 		return nil, fmt.Errorf("--log-level %q: use one of trace, debug, info, warning, error, critical", f.logLevel)
 	}
-	if f.mode != "pinned" && f.mode != "shared" {
-		if f.mode == "pooled" {
-			return nil, fmt.Errorf("--mode pooled is not implemented yet; use pinned (default) or shared")
-		}
-		return nil, fmt.Errorf("--mode %q: use pinned or shared", f.mode)
+	if f.mode != "pinned" && f.mode != "shared" && f.mode != "pooled" {
+		return nil, fmt.Errorf("--mode %q: use pinned, pooled or shared", f.mode)
+	}
+	if f.interpreters < 1 || f.queueSize < 1 {
+		return nil, fmt.Errorf("--interpreters and --queue-size must be at least 1")
 	}
 	if f.workers < 1 {
 		return nil, fmt.Errorf("--workers must be at least 1, got %d", f.workers)

@@ -28,6 +28,8 @@ func startHost(f *serveFlags, warn func(string)) (*pyhost.Host, error) {
 		Workers:        f.workers,
 		HandlerTimeout: f.handlerTimeout,
 		Mode:           f.mode,
+		Interpreters:   f.interpreters,
+		QueueSize:      f.queueSize,
 		Warn:           warn,
 	})
 }
@@ -105,8 +107,11 @@ func serve(args []string) int {
 		return 0
 	}
 	interpreters := strconv.Itoa(host.Ready()) + " interpreters"
-	if host.Mode() == pyhost.ModeShared {
+	switch host.Mode() {
+	case pyhost.ModeShared:
 		interpreters = "1 interpreter shared by " + strconv.Itoa(f.workers) + " event loops"
+	case pyhost.ModePooled:
+		interpreters = strconv.Itoa(f.interpreters) + " interpreters pooled for " + strconv.Itoa(f.workers) + " event loops"
 	}
 	log.Info("FasterAPI running on http://%s (Python %s, %s, mode %s). Press CTRL+C to quit",
 		net.JoinHostPort(f.host, strconv.Itoa(f.port)), pybridge.CompiledVersion, interpreters, host.Mode())

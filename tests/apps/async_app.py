@@ -34,3 +34,11 @@ def spin() -> dict[str, str]:
 async def spin_async() -> dict[str, str]:
     while True:
         await asyncio.sleep(0.01)
+
+
+@app.get("/block")
+def block(seconds: float = 1.0) -> dict[str, float]:
+    import time
+
+    time.sleep(seconds)  # a blocking call: pooled mode keeps other requests moving
+    return {"blocked": seconds}

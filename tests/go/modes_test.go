@@ -3,6 +3,7 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFallbackToSharedModeForSinglePhaseExtensions(t *testing.T) {
@@ -39,6 +40,40 @@ func TestExplicitSharedMode(t *testing.T) {
 		r, _, _ = roundTrip(t, s, "GET /async HTTP/1.1\r\nHost: x\r\n\r\n")
 		if r.body != `{"hello":"async"}` {
 			t.Fatalf("async in shared mode: %d %s", r.StatusCode, r.body)
+		}
+		s.stop(t, true)
+	})
+}
+
+func TestPooledModeBlockingHandlerDoesNotStallOthers(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--mode", "pooled",
+			"--interpreters", "2", "--workers", "1")
+		if !strings.Contains(s.Output(), "2 interpreters pooled for 1 event loops, mode pooled") {
+			t.Errorf("start line:\n%s", s.Output())
+		}
+		blocked := make(chan response, 1)
+		go func() {
+			r, _, _ := roundTrip(t, s, "GET /block?seconds=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+			blocked <- r
+		}()
+		time.Sleep(150 * time.Millisecond) // the blocking call has started
+		begin := time.Now()
+		for i := 0; i < 5; i++ {
+			r, _, _ := roundTrip(t, s, "GET /sync HTTP/1.1\r\nHost: x\r\n\r\n")
+			if r.body != `{"sync":"ok"}` {
+				t.Fatalf("sync: %d %s", r.StatusCode, r.body)
+			}
+		}
+		if d := time.Since(begin); d > 500*time.Millisecond {
+			t.Errorf("5 requests beside a blocking one took %v", d)
+		}
+		r, _, _ := roundTrip(t, s, "GET /sleep?seconds=0.05 HTTP/1.1\r\nHost: x\r\n\r\n")
+		if r.body != `{"slept":0.05}` {
+			t.Errorf("async handler in pooled mode: %d %s", r.StatusCode, r.body)
+		}
+		if r := <-blocked; r.body != `{"blocked":1.0}` {
+			t.Errorf("blocking handler: %d %s", r.StatusCode, r.body)
 		}
 		s.stop(t, true)
 	})
