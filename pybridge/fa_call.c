@@ -80,11 +80,21 @@ int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf 
     return fa_json_encode(st, result, body);
 }
 
+/* Prints the raised exception and its traceback and clears it. Unlike PyErr_Print this never
+ * exits the process for SystemExit: a handler calling sys.exit() gets a 500, as with uvicorn. */
+static void log_current_exception(void) {
+    PyObject *exc = PyErr_GetRaisedException();
+    if (exc) {
+        PyErr_DisplayException(exc);
+        Py_DECREF(exc);
+    }
+}
+
 /* Replaces whatever was encoded with FastAPI's plain-text 500, after logging the error. */
 static void internal_server_error(const char *what, long id, fa_buf *head, fa_buf *body, int *status,
                                   int *is_json) {
-    PySys_WriteStderr("fasterapi: error while sending the response of %s %ld:\n", what, id);
-    PyErr_Print();
+    PySys_WriteStderr("fasterapi: error while answering %s %ld:\n", what, id);
+    log_current_exception();
     head->len = body->len = 0;
     *status = 500;
     *is_json = 0;
@@ -124,7 +134,7 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     if (!result && PyErr_ExceptionMatches(t->st->handler_timeout)) {
         PySys_WriteStderr("fasterapi: the handler of route %d ran longer than --timeout-handler and was "
                           "stopped; answered 504:\n", route);
-        PyErr_Print();
+        log_current_exception();
         t->head.len = t->body.len = 0;
         t->res.status = 504;
         t->res.is_json = 1;

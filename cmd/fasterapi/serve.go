@@ -103,10 +103,17 @@ func serve(args []string) int {
 			return 1
 		}
 	case sig := <-signals:
-		log.Info("received %v while starting; exiting", sig)
+		log.Info("received %v while starting: shutting down", sig)
+		ctx, cancel := context.WithTimeout(context.Background(), f.gracefulTimeout)
+		defer cancel()
+		_ = tr.Shutdown(ctx)
+		host.Close()
 		return 0
 	}
 	interpreters := strconv.Itoa(host.Ready()) + " interpreters"
+	if host.Ready() == 1 {
+		interpreters = "1 interpreter"
+	}
 	switch host.Mode() {
 	case pyhost.ModeShared:
 		interpreters = "1 interpreter shared by " + strconv.Itoa(f.workers) + " event loops"

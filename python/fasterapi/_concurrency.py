@@ -90,17 +90,27 @@ def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Corouti
                 result = await make_coroutine()
         except Exception as exc:
             result = _timeout_response() if deadline.expired() else on_error(exc)
+        except BaseException:
+            # SystemExit or KeyboardInterrupt from a handler: asyncio would stop this
+            # interpreter's loop for good. Answer 500 and keep serving, as uvicorn does.
+            result = _crash_response()
         _fasterapi.complete(token, default_status, result)
 
     loop.create_task(answer())
 
 
 def _timeout_response() -> Any:
-    import logging
-
+    from ._errorlog import log_exception
     from .responses import JSONResponse
 
-    logging.getLogger("fasterapi.error").error(
-        "an async handler ran longer than --timeout-handler (%ss) and was cancelled; answered 504",
-        _HANDLER_TIMEOUT)
+    log_exception(f"an async handler ran longer than --timeout-handler ({_HANDLER_TIMEOUT}s) "
+                  "and was cancelled; answered 504")
     return JSONResponse({"detail": "Gateway Timeout: the handler ran too long"}, status_code=504)
+
+
+def _crash_response() -> Any:
+    from ._errorlog import log_exception
+    from .responses import PlainTextResponse
+
+    log_exception("an async handler raised a BaseException")
+    return PlainTextResponse("Internal Server Error", status_code=500)

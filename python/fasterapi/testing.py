@@ -31,12 +31,14 @@ from typing import IO, Any
 from ._appspec import parse_app_spec
 
 STARTUP_TIMEOUT = 30.0
+START_LINE = "FasterAPI running on"
 STOP_TIMEOUT = 10.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nothing listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
@@ -50,8 +52,13 @@ def validate_app_spec(spec: str) -> str:
 
 def server_command(spec: str, host: str, port: int, app_dir: str,
                    extra_args: Sequence[str] = ()) -> list[str]:
-    """The command line that serves `spec`: the installed script, else `python -m`."""
-    script = shutil.which("fasterapi")
+    """The command line that serves `spec`: this venv's script, else PATH's, else `python -m`.
+
+    This interpreter's own venv comes first, so another activated venv cannot slip in a server
+    built for a different Python.
+    """
+    beside = os.path.join(os.path.dirname(sys.executable), "fasterapi")
+    script = beside if os.access(beside, os.X_OK) else shutil.which("fasterapi")
     launcher = [script] if script else [sys.executable, "-m", "fasterapi"]
     return [*launcher, "serve", spec, "--host", host, "--port", str(port),
             "--app-dir", app_dir, *extra_args]
@@ -89,6 +96,9 @@ class LiveServer:
         self.startup_timeout = startup_timeout
         self.command = list(command) if command is not None else server_command(
             self.spec, host, self.port, self.app_dir, self.extra_args)
+        # The real server is ready once it logged its start line (its interpreters are up);
+        # answering alone is not enough: it may answer while the others still start.
+        self._await_start_line = command is None
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
         # Files, not pipes: a chatty server must never block on a full pipe.
@@ -128,7 +138,10 @@ class LiveServer:
                 raise RuntimeError(
                     f"fasterapi server exited with status {code} before answering "
                     f"({' '.join(self.command)}); stderr:\n{self.stderr_text()}")
-            if probe(self.host, self.port):
+            if self._await_start_line:
+                if START_LINE in self.stderr_text():
+                    return
+            elif probe(self.host, self.port):
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(

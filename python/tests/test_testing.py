@@ -34,7 +34,14 @@ def test_spec_validation() -> None:
         LiveServer("not a spec")
 
 
-def test_server_command(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A venv's own script wins over PATH.
+    script = tmp_path / "fasterapi"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setattr(testing.sys, "executable", str(tmp_path / "python"))
+    assert server_command("m:app", "h", 1, "/d")[0] == str(script)
+    script.unlink()
     monkeypatch.setattr(testing.shutil, "which", lambda name: "/bin/fasterapi")
     assert server_command("m:app", "127.0.0.1", 8123, "/srv", ["--workers", "2"]) == [
         "/bin/fasterapi", "serve", "m:app", "--host", "127.0.0.1", "--port", "8123",

@@ -7,7 +7,7 @@ the tests is what FastAPI sends for the same request.
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 from fasterapi import (
     FastAPI,
@@ -108,8 +108,8 @@ def query(
     f: float = 0.5,
     b: bool = False,
     s: str = "default",
-    o: Optional[int] = None,
-    ids: Annotated[Optional[list[int]], Query()] = None,
+    o: int | None = None,
+    ids: Annotated[list[int] | None, Query()] = None,
 ) -> dict[str, Any]:
     return {"i": i, "f": f, "b": b, "s": s, "o": o, "ids": ids}
 
@@ -169,6 +169,19 @@ async def request_info(tail: str, request: Request) -> dict[str, Any]:
         "cookies": request.cookies,
         "client": None if client is None else [client.host, client.port],
         "body": body.decode("utf-8"),
+    }
+
+
+@app.get("/headers")
+def headers(request: Request) -> dict[str, Any]:
+    return {
+        "multi": request.headers.getlist("x-multi"),
+        "first": request.headers.get("x-multi"),
+        "latin": request.headers.get("x-latin"),
+        "host": request.headers.get("host"),
+        "url": str(request.url),
+        "base_url": str(request.base_url),
+        "client_is_set": request.client is not None,
     }
 
 

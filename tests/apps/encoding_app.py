@@ -81,13 +81,13 @@ VALUES: dict[str, Any] = {
     "dataclass": Point(1, 2.5),
     "nested_dataclass": Shape("tri", [Point(0, 0.0), Point(1, 1.5, "q")]),
     "datetime": datetime.datetime(2024, 2, 29, 13, 45, 30, 123456),
-    "datetime_tz": datetime.datetime(2024, 2, 29, 13, 45, 30, tzinfo=datetime.timezone.utc),
+    "datetime_tz": datetime.datetime(2024, 2, 29, 13, 45, 30, tzinfo=datetime.UTC),
     "date": datetime.date(2024, 2, 29),
     "time": datetime.time(8, 5, 3),
     "timedelta": datetime.timedelta(days=1, seconds=30, microseconds=500000),
     "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
     "decimal_fraction": decimal.Decimal("1.10"),
-    "decimal_integral": decimal.Decimal("10"),
+    "decimal_integral": decimal.Decimal(10),
     "decimal_exponent": decimal.Decimal("1E+2"),
     "enum": Color.GREEN,
     "int_enum": Level.HIGH,
@@ -118,3 +118,21 @@ def value(name: str):  # type: ignore[no-untyped-def]
 @app.get("/names")
 def names() -> list[str]:
     return list(VALUES)
+
+
+@app.get("/not-finite/{kind}")
+def not_finite(kind: str):  # type: ignore[no-untyped-def]
+    return {"value": float(kind)}
+
+
+@app.get("/deep/{depth}")
+def deep(depth: int):  # type: ignore[no-untyped-def]
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    return {"deep": value}
+
+
+@app.get("/big/{size}")
+def big(size: int):  # type: ignore[no-untyped-def]
+    return {"data": "é" * size, "numbers": list(range(size // 100))}

@@ -1,6 +1,6 @@
-"""A small app for the command-line and `serve` tests (tests/py/test_e2e_cli.py and
-tests/py/test_e2e_serve.py): it reports which interpreter and thread answered and what Python
-runs it."""
+"""A small app for the command-line, `serve` and `--workers` tests (tests/py/test_e2e_cli.py,
+test_e2e_serve.py, test_e2e_workers.py): it reports which interpreter and thread answered and
+which Python runs it."""
 
 import os
 import sys
@@ -16,7 +16,7 @@ _COUNTER = {"requests": 0}
 _TOKEN = os.urandom(8).hex()
 
 # Not an app: `fasterapi serve tests.apps.serve_app:not_an_app` must refuse it.
-not_an_app = {"routes": []}
+not_an_app: dict[str, list[str]] = {"routes": []}
 
 
 @app.get("/")
@@ -35,12 +35,34 @@ def interp() -> dict[str, Any]:
     }
 
 
+@app.get("/rendezvous")
+def rendezvous(directory: str, parties: int, timeout: float = 5.0) -> dict[str, Any]:
+    """Wait until requests from `parties` different interpreters are in this handler at once.
+
+    Each interpreter drops its token into `directory`; they can only all meet when their
+    interpreters really run at the same time (one GIL each, one thread each).
+    """
+    import pathlib
+    import time
+
+    base = pathlib.Path(directory)
+    (base / _TOKEN).touch()
+    deadline = time.monotonic() + timeout
+    seen = 0
+    while True:
+        seen = sum(1 for _ in base.iterdir())
+        if seen >= parties or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    return {"met": seen >= parties, "seen": seen, "token": _TOKEN}
+
+
 @app.get("/python")
 def python() -> dict[str, Any]:
     import fasterapi
 
     return {
-        "version": "%d.%d.%d" % sys.version_info[:3],
+        "version": ".".join(str(part) for part in sys.version_info[:3]),
         "hexversion": sys.hexversion,
         "executable": sys.executable,
         "prefix": sys.prefix,
