@@ -1,60 +1,115 @@
 #!/usr/bin/env bash
-# Benchmarks FasterAPI against its peers in one run: each server pinned to core 0 with taskset,
-# wrk on core 1, every endpoint at each connection count, median of RUNS runs.
-#   bench/run.sh                 (DURATION=8s RUNS=3 CONNS="64 256" to change)
+# Benchmarks FasterAPI against its peers in one run and prints a markdown table.
+# Each server is pinned to core 0 (taskset -c 0), wrk runs on core 1; every endpoint at each
+# connection count, median of RUNS runs of DURATION after a warm-up.
+#   bench/run.sh
+#   DURATION=8s RUNS=3 CONNS="64 256" SERVERS="fasterapi uvicorn+fastapi" PATHS="/json /cpu" bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8s}
 RUNS=${RUNS:-3}
 CONNS=${CONNS:-64 256}
 PORT=${PORT:-8765}
+SERVERS=${SERVERS:-fasterapi uvicorn+fastapi granian+fastapi granian-rsgi uvicorn+starlette go-net/http}
+PATHS=${PATHS:-/json /plaintext /items/5?q=x /big /echo /async /cpu}
 OUT=bench/results
 mkdir -p "$OUT"
 
-command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo; $sudo apt-get install -y -qq wrk; }
+if ! command -v wrk >/dev/null; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get install -y -qq wrk
+fi
 PY=$(scripts/find-python.sh 3.13)
 [ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
-.venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn granian uvloop httptools
+.venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn uvloop httptools granian starlette
 .venv-bench/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
 go build -o "$OUT/nethttp" ./bench/nethttp
+V=../../.venv-bench/bin
 
-# name | command (run from bench/apps)
-servers=(
-  "fasterapi|../../.venv-bench/bin/fasterapi serve fasterapi_app:app --port $PORT --workers 1"
-  "uvicorn+fastapi|../../.venv-bench/bin/uvicorn fastapi_app:app --port $PORT --workers 1 --log-level warning --no-access-log"
-  "granian+fastapi|../../.venv-bench/bin/granian --interface asgi --port $PORT --workers 1 --log-level warning fastapi_app:app"
-  "go-net/http|../results/nethttp -addr 127.0.0.1:$PORT"
-)
-paths=("/json" "/items/5?q=x")
-
-wait_up() {
-  for _ in $(seq 200); do curl -sf "http://127.0.0.1:$PORT/json" >/dev/null && return 0; sleep 0.1; done
-  return 1
+server_cmd() { # run from bench/apps
+  case $1 in
+    fasterapi) echo "env BENCH_FRAMEWORK=fasterapi $V/fasterapi serve fastapi_app:app --port $PORT --workers ${2:-1}" ;;
+    uvicorn+fastapi) echo "$V/uvicorn fastapi_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
+    granian+fastapi) echo "$V/granian --interface asgi --port $PORT --workers 1 --log-level warning fastapi_app:app" ;;
+    granian-rsgi) echo "$V/granian --interface rsgi --port $PORT --workers 1 --log-level warning rsgi_app:app" ;;
+    uvicorn+starlette) echo "$V/uvicorn starlette_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
+    go-net/http) echo "../results/nethttp -addr 127.0.0.1:$PORT" ;;
+  esac
 }
 
-printf '| server | path | conns | req/s (median of %s) | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n' "$RUNS" > "$OUT/table.md"
-for entry in "${servers[@]}"; do
-  name=${entry%%|*}; cmd=${entry#*|}
-  (cd bench/apps && exec taskset -c 0 $cmd) >"$OUT/$name.log" 2>&1 &
-  pid=$!
-  if ! wait_up; then echo "$name did not start; see $OUT/$name.log" >&2; kill $pid; exit 1; fi
-  for path in "${paths[@]}"; do
+PID=""
+start_server() { # name cores [workers]
+  (cd bench/apps && exec taskset -c "$2" $(server_cmd "$1" "${3:-1}")) >"$OUT/${1//\//_}.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 300); do
+    curl -sf "http://127.0.0.1:$PORT/json" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "$1 did not start; see $OUT/${1//\//_}.log" >&2
+  kill "$PID"; exit 1
+}
+stop_server() { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$(pgrep -P "$PID" | head -1 || echo "$PID")"/status 2>/dev/null || awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$PID"/status; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# measure PATH CONNS WRK_CPUS -> "rps p50 p99" medians
+measure() {
+  local path=$1 c=$2 cpus=$3 script=()
+  [ "$path" = /echo ] && script=(-s bench/post.lua)
+  taskset -c "$cpus" wrk -t1 -c"$c" -d2s "${script[@]}" "http://127.0.0.1:$PORT$path" >/dev/null
+  local rps=() p50=() p99=() res
+  for _ in $(seq "$RUNS"); do
+    res=$(taskset -c "$cpus" wrk -t1 -c"$c" -d"$DURATION" --latency "${script[@]}" "http://127.0.0.1:$PORT$path")
+    if grep -q "Non-2xx" <<<"$res"; then echo "non-2xx answers from $path:" >&2; echo "$res" >&2; fi
+    rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$res")")
+    p50+=("$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$res")")")
+    p99+=("$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$res")")")
+  done
+  echo "$(median "${rps[@]}") $(median "${p50[@]}") $(median "${p99[@]}")"
+}
+
+declare -A RPS
+table="$OUT/table.md"
+{
+  echo "| server | path | conns | req/s | p50 ms | p99 ms | RSS idle / after, MB |"
+  echo "|---|---|---|---|---|---|---|"
+} >"$table"
+for name in $SERVERS; do
+  start_server "$name" 0
+  idle=$(rss_mb)
+  for path in $PATHS; do
     for c in $CONNS; do
-      taskset -c 1 wrk -t1 -c"$c" -d2s "http://127.0.0.1:$PORT$path" >/dev/null  # warm-up
-      rps=(); p50=(); p99=()
-      for r in $(seq "$RUNS"); do
-        res=$(taskset -c 1 wrk -t1 -c"$c" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path")
-        rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$res")")
-        p50+=("$(awk '$1=="50%" {print $2}' <<<"$res")")
-        p99+=("$(awk '$1=="99%" {print $2}' <<<"$res")")
-      done
-      med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-      ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
-      p50m=$(for v in "${p50[@]}"; do ms "$v"; echo; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-      p99m=$(for v in "${p99[@]}"; do ms "$v"; echo; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-      printf '| %s | `%s` | %s | %.0f | %s | %s |\n' "$name" "$path" "$c" "$(med "${rps[@]}")" "$p50m" "$p99m" | tee -a "$OUT/table.md"
+      read -r rps p50 p99 < <(measure "$path" "$c" 1)
+      RPS["$name|$path|$c"]=$rps
+      printf '| %s | `%s` | %s | %.0f | %s | %s | |\n' "$name" "$path" "$c" "$rps" "$p50" "$p99" | tee -a "$table"
     done
   done
-  kill -TERM $pid; wait $pid 2>/dev/null || true
+  printf '| %s | (RSS) | | | | | %s / %s |\n' "$name" "$idle" "$(rss_mb)" | tee -a "$table"
+  stop_server
 done
-echo; cat "$OUT/table.md"
+
+# Scaling on the CPU-bound handler: 1 vs 2 interpreters, server on both cores (wrk shares them).
+if [[ " $SERVERS " == *" fasterapi "* ]]; then
+  for w in 1 2; do
+    start_server fasterapi 0,1 "$w"
+    read -r rps _ _ < <(measure /cpu 64 0,1)
+    RPS["scale|$w"]=$rps
+    stop_server
+  done
+  printf '\nScaling, `/cpu` at 64 connections, server and wrk sharing both cores: 1 interpreter %.0f req/s, 2 interpreters %.0f req/s (%.2fx)\n' \
+    "${RPS[scale|1]}" "${RPS[scale|2]}" "$(awk -v a="${RPS[scale|2]}" -v b="${RPS[scale|1]}" 'BEGIN {print a/b}')" | tee -a "$table"
+fi
+
+# FasterAPI's ratio to each peer, same path and connection count.
+{
+  echo; echo "| FasterAPI vs | path | conns | ratio |"; echo "|---|---|---|---|"
+  for name in $SERVERS; do
+    [ "$name" = fasterapi ] && continue
+    for path in $PATHS; do for c in $CONNS; do
+      a=${RPS["fasterapi|$path|$c"]:-}; b=${RPS["$name|$path|$c"]:-}
+      [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v n="$name" -v p="$path" -v c="$c" 'BEGIN {printf "| %s | `%s` | %s | %.2fx |\n", n, p, c, a/b}'
+    done; done
+  done
+} | tee -a "$table"
+echo; echo "full table: $table"

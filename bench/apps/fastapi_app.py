@@ -1,8 +1,19 @@
-"""The benchmark app for FastAPI-based peers (uvicorn, Granian)."""
+"""The benchmark app. The same code runs on FastAPI (uvicorn, Granian) and on FasterAPI:
+BENCH_FRAMEWORK=fasterapi switches the one import, as a user would."""
 
-from fastapi import FastAPI
+import asyncio
+import os
+
+if os.environ.get("BENCH_FRAMEWORK") == "fasterapi":
+    from fasterapi import FastAPI
+    from fasterapi.responses import PlainTextResponse
+else:
+    from fastapi import FastAPI
+    from fastapi.responses import PlainTextResponse
 
 app = FastAPI()
+
+BIG = [{"id": i, "name": f"item-{i}", "tags": ["alpha", "beta"], "price": i * 1.5} for i in range(160)]
 
 
 @app.get("/json")
@@ -10,6 +21,35 @@ def json_() -> dict[str, str]:
     return {"message": "Hello, World!"}
 
 
+@app.get("/plaintext", response_class=PlainTextResponse)
+def plaintext() -> str:
+    return "Hello, World!"
+
+
 @app.get("/items/{item_id}")
 def read_item(item_id: int, q: str | None = None) -> dict[str, object]:
     return {"item_id": item_id, "q": q}
+
+
+@app.get("/big")
+def big() -> list[dict[str, object]]:
+    return BIG
+
+
+@app.post("/echo")
+def echo(payload: dict[str, object]) -> dict[str, object]:
+    return payload
+
+
+@app.get("/async")
+async def async_sleep0() -> dict[str, str]:
+    await asyncio.sleep(0)
+    return {"message": "Hello, World!"}
+
+
+@app.get("/cpu")
+def cpu() -> dict[str, int]:
+    total = 0
+    for i in range(500):  # ~50 us of pure Python on this machine kind
+        total += i * i % 7
+    return {"total": total}

@@ -1,21 +1,43 @@
-// Command nethttp is the Go net/http peer of the benchmark: the same two endpoints, no Python.
+// Command nethttp is the Go net/http peer of the benchmark: the same endpoints, no Python.
 package main
 
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"log"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 )
 
+type item struct {
+	ID    int      `json:"id"`
+	Name  string   `json:"name"`
+	Tags  []string `json:"tags"`
+	Price float64  `json:"price"`
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	flag.Parse()
+	runtime.GOMAXPROCS(1) // the peers get one core each
+	big := make([]item, 160)
+	for i := range big {
+		big[i] = item{i, fmt.Sprintf("item-%d", i), []string{"alpha", "beta"}, float64(i) * 1.5}
+	}
 	http.HandleFunc("/json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]string{"message": "Hello, World!"})
+		writeJSON(w, map[string]string{"message": "Hello, World!"})
+	})
+	http.HandleFunc("/plaintext", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("Hello, World!"))
 	})
 	http.HandleFunc("/items/", func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/items/"))
@@ -27,8 +49,27 @@ func main() {
 		if r.URL.Query().Has("q") {
 			q = r.URL.Query().Get("q")
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"item_id": id, "q": q})
+		writeJSON(w, map[string]any{"item_id": id, "q": q})
+	})
+	http.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, big) })
+	http.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		var payload map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&payload); err != nil {
+			http.Error(w, `{"detail":"bad json"}`, http.StatusUnprocessableEntity)
+			return
+		}
+		writeJSON(w, payload)
+	})
+	http.HandleFunc("/async", func(w http.ResponseWriter, r *http.Request) {
+		runtime.Gosched()
+		writeJSON(w, map[string]string{"message": "Hello, World!"})
+	})
+	http.HandleFunc("/cpu", func(w http.ResponseWriter, r *http.Request) {
+		total := 0
+		for i := 0; i < 500; i++ {
+			total += i * i % 7
+		}
+		writeJSON(w, map[string]int{"total": total})
 	})
 	log.Fatal(http.ListenAndServe(*addr, nil))
 }

@@ -1,0 +1,42 @@
+"""Granian's RSGI interface with a bare handler: the fastest Python server setup we know of.
+Routing is a dict lookup, JSON is json.dumps; no framework."""
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+BIG = json.dumps([{"id": i, "name": f"item-{i}", "tags": ["alpha", "beta"], "price": i * 1.5}
+                  for i in range(160)]).encode()
+JSON_HDR = [("content-type", "application/json")]
+
+
+def cpu_total() -> int:
+    total = 0
+    for i in range(500):
+        total += i * i % 7
+    return total
+
+
+async def app(scope: Any, proto: Any) -> None:
+    path = scope.path
+    if path == "/json":
+        proto.response_bytes(200, JSON_HDR, b'{"message":"Hello, World!"}')
+    elif path == "/plaintext":
+        proto.response_bytes(200, [("content-type", "text/plain; charset=utf-8")], b"Hello, World!")
+    elif path.startswith("/items/"):
+        q = parse_qs(scope.query_string).get("q", [None])[-1]
+        body = json.dumps({"item_id": int(path[7:]), "q": q}, separators=(",", ":")).encode()
+        proto.response_bytes(200, JSON_HDR, body)
+    elif path == "/big":
+        proto.response_bytes(200, JSON_HDR, BIG)
+    elif path == "/echo":
+        payload = json.loads(await proto())
+        proto.response_bytes(200, JSON_HDR, json.dumps(payload, separators=(",", ":")).encode())
+    elif path == "/async":
+        await asyncio.sleep(0)
+        proto.response_bytes(200, JSON_HDR, b'{"message":"Hello, World!"}')
+    elif path == "/cpu":
+        proto.response_bytes(200, JSON_HDR, b'{"total":%d}' % cpu_total())
+    else:
+        proto.response_bytes(404, JSON_HDR, b'{"detail":"Not Found"}')
