@@ -131,9 +131,18 @@ func Call(route, defaultStatus int, token uint64, meta, body []byte) Result {
 	}
 }
 
-// FlushAll flushes sys.stdout and sys.stderr of every idle interpreter; call it on the main
-// thread before the process exits.
-func FlushAll() { C.fa_flush_all() }
+// ShutdownAll runs the app's shutdown in every idle interpreter and flushes their output;
+// call it on the main thread before the process exits.
+func ShutdownAll() { C.fa_shutdown_all() }
+
+// MainStartup runs the app's start-up in the main interpreter, for shared mode.
+func MainStartup() error {
+	var errBuf [errLen]C.char
+	if C.fa_main_startup(&errBuf[0], errLen) != 0 {
+		return cError(errBuf[:])
+	}
+	return nil
+}
 
 // WatchdogScan raises HandlerTimeout in every handler that has run longer than timeout and
 // returns how many it interrupted. Call it periodically from one goroutine that stays locked

@@ -37,7 +37,8 @@ int fa_thread_ready(void);
  * handler that awaits): it arrives later through faDeliver with the same token. */
 fa_result *fa_call(int route, int default_status, uint64_t token, const char *meta, size_t meta_len,
                    const char *body, size_t body_len);
-void fa_flush_all(void);
+void fa_shutdown_all(void);
+int fa_main_startup(char *err, size_t errlen);
 
 /* ---- meta buffer layout (built by Go, read by RawRequest) ------------------ */
 /* u32 words, native endianness:

@@ -78,6 +78,8 @@ static const char bootstrap_src[] =
     "    import _fasterapi\n"
     "    from fasterapi import _runtime\n"
     "    routes = _runtime.boot(spec, app_dir)\n"
+    "    if is_sub:\n"
+    "        _runtime.startup()\n"
     "    error = None\n"
     "except BaseException as e:\n"
     "    routes = None\n"
@@ -240,17 +242,25 @@ int fa_thread_boot(const char *spec, const char *app_dir, char **routes_json, si
 
 static const char flush_src[] =
     "import sys\n"
+    "_rt = sys.modules.get('fasterapi._runtime')\n"
+    "if _rt is not None:\n"
+    "    try:\n"
+    "        _rt.shutdown()\n"
+    "    except BaseException:\n"
+    "        import traceback\n"
+    "        print('fasterapi: the app\\'s shutdown failed:', file=sys.stderr)\n"
+    "        traceback.print_exc()\n"
     "for _s in (sys.stdout, sys.stderr):\n"
     "    try:\n"
     "        _s.flush()\n"
     "    except Exception:\n"
     "        pass\n";
 
-/* Flushes sys.stdout/stderr of every idle interpreter before the process exits. The process
- * exits without Py_FinalizeEx (it crashes on 3.12.1 after asyncio/ssl/hashlib were used in a sub,
+/* Runs the app's shutdown (lifespan exit, on_event("shutdown")) in every idle interpreter and
+ * flushes its sys.stdout/stderr before the process exits. The process exits without Py_FinalizeEx (it crashes on 3.12.1 after asyncio/ssl/hashlib were used in a sub,
  * §4.1), so buffered output would otherwise be lost. A temporary thread state is created and
  * deleted here, on this thread, which the one-thread-per-tstate rule allows. */
-void fa_flush_all(void) {
+void fa_shutdown_all(void) {
     pthread_mutex_lock(&g_reg_mu);
     for (int i = 0; i < g_nthreads; i++) {
         fa_thread *t = g_threads[i];
@@ -294,4 +304,35 @@ int fa_watchdog_scan(int64_t now_ns, int64_t timeout_ns) {
         PyEval_SaveThread();
     }
     return fired;
+}
+
+static const char main_startup_src[] =
+    "try:\n"
+    "    from fasterapi import _runtime\n"
+    "    _runtime.startup()\n"
+    "    error = None\n"
+    "except BaseException as e:\n"
+    "    error = str(e) if type(e).__name__ == 'AppLoadError' else repr(e)\n";
+
+/* Shared mode: the main interpreter serves, so it runs the app's start-up (once). */
+int fa_main_startup(char *err, size_t errlen) {
+    PyEval_RestoreThread(g_main_ts);
+    int rc = -1;
+    PyObject *g = PyDict_New();
+    if (g && PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) == 0) {
+        PyObject *r = PyRun_String(main_startup_src, Py_file_input, g, g);
+        if (r) {
+            Py_DECREF(r);
+            PyObject *error = PyDict_GetItemString(g, "error");
+            if (error && PyUnicode_Check(error)) set_err(err, errlen, PyUnicode_AsUTF8(error));
+            else rc = 0;
+        }
+    }
+    if (rc != 0 && PyErr_Occurred()) {
+        set_err(err, errlen, "running the app's start-up failed");
+        PyErr_Print();
+    }
+    Py_XDECREF(g);
+    g_main_ts = PyEval_SaveThread();
+    return rc;
 }

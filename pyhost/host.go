@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -73,6 +74,9 @@ type Host struct {
 	ready      atomic.Int32
 	bootErr    atomic.Pointer[error]
 	shared     atomic.Bool
+	// mainStartup runs the app's start-up in the main interpreter once, when it serves.
+	mainStartup    sync.Once
+	mainStartupErr error
 }
 
 // Start initialises CPython and imports the app in the main interpreter to learn its routes.
@@ -212,6 +216,10 @@ func errString(err error) string {
 }
 
 func (h *Host) joinMain() error {
+	h.mainStartup.Do(func() { h.mainStartupErr = pybridge.MainStartup() })
+	if h.mainStartupErr != nil {
+		return h.mainStartupErr
+	}
 	if err := pybridge.JoinMain(); err != nil {
 		h.bootErr.CompareAndSwap(nil, &err)
 		return err
@@ -254,7 +262,7 @@ func (h *Host) Call(route int, token uint64, meta, body []byte) pybridge.Result 
 	return pybridge.Call(route, h.routes[route].Status, token, meta, body)
 }
 
-// Close flushes the interpreters' output. The runtime is deliberately not finalised:
+// Close runs the app's shutdown in each interpreter and flushes their output. The runtime is deliberately not finalised:
 // Py_FinalizeEx crashes on 3.12.1 after a sub used asyncio, ssl or hashlib (REPORT §4.1), and
 // interpreters owned by loop threads can only be ended on those threads.
-func (h *Host) Close() { pybridge.FlushAll() }
+func (h *Host) Close() { pybridge.ShutdownAll() }

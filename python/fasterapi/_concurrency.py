@@ -45,7 +45,7 @@ def run_coroutine(coroutine: Coroutine[Any, Any, Any]) -> Any:
     return loop.run_until_complete(coroutine)
 
 
-def _start_host_loop() -> asyncio.AbstractEventLoop:
+def start_host_loop() -> asyncio.AbstractEventLoop:
     global _host_loop
     with _host_loop_lock:
         if _host_loop is None:
@@ -75,7 +75,7 @@ def defer(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default_status
     with default_status); if it raises, on_error turns the exception into that result.
     """
     token = _fasterapi.defer()
-    loop = _start_host_loop()
+    loop = start_host_loop()
     loop.call_soon_threadsafe(_start, loop, make_coroutine, token, default_status, on_error)
 
 

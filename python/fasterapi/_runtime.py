@@ -89,4 +89,32 @@ def boot(spec: str, app_dir: str) -> list[RouteEntry]:
         from .encoders import jsonable_encoder
 
         _fasterapi.install(app._dispatch, jsonable_encoder)
+    global _app
+    _app = app
     return app.route_table()
+
+
+_app: Any = None
+
+
+def startup() -> None:
+    """Run the loaded app's start-up in this interpreter; the host calls it in each
+    interpreter that serves (not in the main one unless it serves, in shared mode)."""
+    from ._lifespan import startup as run_startup
+
+    if _app is None:
+        raise AppLoadError("startup() before boot()")
+    try:
+        run_startup(_app)
+    except Exception as exc:
+        import traceback
+
+        detail = "".join(traceback.format_exception(exc)).rstrip()
+        raise AppLoadError(f"Application startup failed:\n{detail}") from exc
+
+
+def shutdown() -> None:
+    """Run the app's shutdown in this interpreter if its start-up ran."""
+    from ._lifespan import shutdown as run_shutdown
+
+    run_shutdown()

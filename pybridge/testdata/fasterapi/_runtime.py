@@ -10,3 +10,5 @@ def boot(spec, app_dir):
     from fasterapi.encoders import jsonable_encoder
     _fasterapi.install(app.dispatch, jsonable_encoder)
     return app.routes
+def startup(): pass
+def shutdown(): pass
