@@ -83,6 +83,11 @@ func (s *Server) RunClock(stop <-chan struct{}) {
 	}
 }
 
+// maxPipelined bounds the bytes a connection may send ahead while its answer is pending.
+func (s *Server) maxPipelined() int {
+	return s.opts.Limits.MaxRequestLine + s.opts.Limits.MaxHeaderBytes + int(s.opts.Limits.MaxBodyBytes)
+}
+
 // NewSession is the transport.Factory for HTTP/1.1 connections.
 func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
 	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits), token: s.nextToken.Add(1)}

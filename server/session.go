@@ -85,6 +85,11 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 	if c.parked {
 		r := c.completion.Swap(nil)
 		if r == nil {
+			// Pipelined bytes wait while the async answer is pending, but not without bound:
+			// more than one maximal request means the client is not waiting for answers.
+			if len(c.pending)+len(in) > c.srv.maxPipelined() {
+				return out, transport.CloseAfterWrite
+			}
 			c.pending = append(c.pending, in...)
 			return out, transport.Continue
 		}

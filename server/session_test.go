@@ -186,3 +186,16 @@ func TestLimitConcurrencySheds503(t *testing.T) {
 		t.Fatalf("after the async answer: %d", rs[0].StatusCode)
 	}
 }
+
+func TestPipelinedBytesWhileParkedAreBounded(t *testing.T) {
+	caller := &scriptedCaller{defer_: map[int]bool{1: true}}
+	srv, sess, _ := newTestServer(t, caller)
+	srv.opts.Limits = http1.Limits{MaxRequestLine: 100, MaxHeaderBytes: 100, MaxBodyBytes: 100}
+	sess.OnData([]byte("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	if _, action := sess.OnData(make([]byte, 200), nil); action != transport.Continue {
+		t.Fatal("a little pipelined data closed the connection")
+	}
+	if _, action := sess.OnData(make([]byte, 200), nil); action != transport.CloseAfterWrite {
+		t.Fatal("unbounded pipelining while parked was accepted")
+	}
+}
