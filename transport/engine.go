@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
-	"github.com/panjf2000/gnet/v2/pkg/logging"
 )
 
 // Server runs the gnet engine.
@@ -34,6 +33,12 @@ func New(cfg Config) *Server {
 	return s
 }
 
+func (s *Server) logf(level, msg string) {
+	if s.cfg.Log != nil {
+		s.cfg.Log(level, msg)
+	}
+}
+
 // Run serves until Shutdown; it blocks. gnet keeps each loop on one locked OS thread, which the
 // pinned interpreters require (notes/gnet-inline-python.md: without it the loop goroutine
 // migrates between threads after an empty epoll wait).
@@ -46,7 +51,7 @@ func (s *Server) Run() error {
 		gnet.WithLoadBalancing(gnet.RoundRobin),
 		gnet.WithReuseAddr(true),
 		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
-		gnet.WithLogLevel(logging.ErrorLevel),
+		gnet.WithLogger(gnetLogger{logf: s.logf}),
 	)
 }
 

@@ -58,6 +58,8 @@ type Config struct {
 	// each new connection (it must be cheap once done). An error refuses the connection.
 	OnLoopThread func() error
 	NewSession   Factory
+	// Log receives the transport's warnings and errors ("warning" or "error", message).
+	Log func(level, msg string)
 }
 
 func splitAddr(a net.Addr) (string, int) {

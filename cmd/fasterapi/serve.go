@@ -77,6 +77,13 @@ func serve(args []string) int {
 		Loops:        f.workers,
 		OnLoopThread: host.EnsureThread,
 		NewSession:   srv.NewSession,
+		Log: func(level, msg string) {
+			if level == "error" {
+				log.Error("%s", msg)
+			} else {
+				log.Warn("%s", msg)
+			}
+		},
 	})
 	stopClock := make(chan struct{})
 	go srv.RunClock(stopClock)
