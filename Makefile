@@ -44,7 +44,8 @@ go-test: venvs
 fuzz:
 	eval "$$(scripts/cgo-env.sh)"; \
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./protocols/http1/ && \
-	go test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./router/
+	go test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./router/ && \
+	go test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./protocols/websocket/
 
 .PHONY: venvs
 venvs: $(foreach v,$(TEST_PYTHONS),venv-$(v))
