@@ -39,6 +39,7 @@ go-vet:
 
 go-test: venvs
 	eval "$$(scripts/cgo-env.sh)"; \
+	H2SPEC="$$(go env GOPATH)/bin/h2spec" \
 	FASTERAPI_TEST_VENVS="$(foreach v,$(TEST_PYTHONS),$(CURDIR)/.venv-test-$(v))" go test -race -count=1 ./...
 
 fuzz:

@@ -12,5 +12,7 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get install -y -qq "${need[@]}"
 fi
 command -v go >/dev/null || { echo "Go is required: https://go.dev/dl" >&2; exit 1; }
+# h2spec, the HTTP/2 conformance suite, run by tests/go against the real server.
+[ -x "$(go env GOPATH)/bin/h2spec" ] || go install github.com/summerwind/h2spec/cmd/h2spec@latest
 scripts/find-python.sh 3.12 >/dev/null
 scripts/find-python.sh 3.13 >/dev/null

@@ -90,7 +90,7 @@ func (s *Server) maxPipelined() int {
 
 // NewSession is the transport.Factory for HTTP/1.1 connections.
 func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
-	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits), token: s.nextToken.Add(1)}
+	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits), token: s.nextToken.Add(1), first: true}
 	s.sessions.Store(sess.token, sess)
 	sess.armIdle()
 	return sess
@@ -100,11 +100,17 @@ func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
 // on its own event loop. Answers for connections that closed meanwhile are dropped. It may be
 // called from any thread (pybridge calls it from an interpreter's asyncio thread).
 func (s *Server) Deliver(token uint64, r pybridge.Result) {
-	v, ok := s.sessions.Load(token)
+	v, ok := s.sessions.Load(token >> 32)
 	if !ok {
 		return
 	}
 	sess := v.(*session)
-	sess.completion.Store(&r)
+	if stream := uint32(token); stream != 0 {
+		if sess.h2 != nil {
+			sess.h2.deliver(stream, r)
+		}
+	} else {
+		sess.completion.Store(&r)
+	}
 	sess.info.Wake()
 }

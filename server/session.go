@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -23,12 +24,17 @@ type session struct {
 	// are parsed straight from the transport's buffer without a copy.
 	pending      []byte
 	sentContinue bool
+	// first is true until the first request: only then may the HTTP/2 preface come.
+	first bool
 	// headStarted is when the first byte of the current request head arrived (0: none).
 	headStarted int64
 	deadline    atomic.Int64
 	busy        atomic.Bool
-	// token identifies the session to Server.Deliver.
+	// token identifies the session to Server.Deliver (the upper 32 bits of a call's token; the
+	// lower hold the HTTP/2 stream, 0 for HTTP/1.1).
 	token uint64
+	// h2 serves the connection once it turned out to speak HTTP/2.
+	h2 *h2session
 	// parked is set while an async handler runs: later pipelined requests wait in pending so
 	// responses stay in order. completion is where Deliver leaves the answer.
 	parked     bool
@@ -82,6 +88,9 @@ func (c *session) armPartial() {
 }
 
 func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
+	if c.h2 != nil {
+		return c.h2.OnData(in, out)
+	}
 	if c.parked {
 		r := c.completion.Swap(nil)
 		if r == nil {
@@ -108,6 +117,19 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 	}
 	for len(data) > 0 {
 		n, err := c.parser.Parse(data, &c.req)
+		if err == http1.ErrHTTP2Preface && c.first {
+			// HTTP/2 with prior knowledge (RFC 9113 §3.3): hand the connection over.
+			c.h2 = newH2Session(c)
+			rest := append([]byte(nil), data...)
+			c.pending = nil
+			return c.h2.OnData(rest, out)
+		}
+		if err != nil && c.first && !speaksHTTP1(data) {
+			// Not HTTP/1.x at all (no "HTTP/" version on the first line): close without
+			// answering in a protocol the peer does not speak. This is also what an HTTP/2
+			// client that sent a broken preface must see (RFC 9113 §3.4).
+			return out, transport.CloseAfterWrite
+		}
 		if err != nil {
 			perr, ok := err.(*http1.Error)
 			if !ok {
@@ -124,6 +146,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			}
 			break
 		}
+		c.first = false
 		var keep bool
 		out, keep = c.serve(out)
 		c.parser.Reset()
@@ -227,7 +250,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		m.AddParam(sc.params.Name(i), sc.params.Value(i))
 	}
 	c.srv.inflight.Add(1)
-	r := c.srv.caller.Call(handle, c.token, m.Bytes(), req.Body)
+	r := c.srv.caller.Call(handle, c.token<<32, m.Bytes(), req.Body)
 	if r.Deferred {
 		if done := c.completion.Swap(nil); done != nil { // answered already
 			c.srv.inflight.Add(-1)
@@ -302,4 +325,13 @@ func (c *session) logAccess(status int) {
 	line := c.info.RemoteHost + ":" + strconv.Itoa(c.info.RemotePort) + ` - "` + string(c.req.Method) + " " +
 		string(c.req.Target) + ` HTTP/1.` + strconv.Itoa(c.req.ProtoMinor) + `" ` + strconv.Itoa(status)
 	c.srv.opts.AccessLog(line)
+}
+
+// speaksHTTP1 reports whether the first line of data carries an HTTP/1.x version.
+func speaksHTTP1(data []byte) bool {
+	line := data
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		line = data[:i]
+	}
+	return bytes.Contains(line, []byte(" HTTP/"))
 }

@@ -104,7 +104,7 @@ func TestDeferredAnswerKeepsPipelineOrder(t *testing.T) {
 	if len(out) != 0 || sess.Idle() || caller.calls != 1 {
 		t.Fatalf("while parked: wrote %q, idle=%v, calls=%d", out, sess.Idle(), caller.calls)
 	}
-	srv.Deliver(sess.token, pybridge.Result{Status: 200, JSON: true, Body: []byte(`{"slow":true}`)})
+	srv.Deliver(sess.token<<32, pybridge.Result{Status: 200, JSON: true, Body: []byte(`{"slow":true}`)})
 	if *wakes != 1 {
 		t.Fatalf("Deliver woke the connection %d times", *wakes)
 	}
@@ -114,7 +114,7 @@ func TestDeferredAnswerKeepsPipelineOrder(t *testing.T) {
 		t.Fatalf("order: %q then %q (calls %d)", body(rs[0]), body(rs[1]), caller.calls)
 	}
 	sess.OnClose()
-	srv.Deliver(sess.token, itemResult) // late answer for a closed connection is dropped
+	srv.Deliver(sess.token<<32, itemResult) // late answer for a closed connection is dropped
 	if *wakes != 1 {
 		t.Fatal("a closed connection was woken")
 	}
@@ -179,7 +179,7 @@ func TestLimitConcurrencySheds503(t *testing.T) {
 	if rs[0].StatusCode != 503 || rs[0].Header.Get("Retry-After") != "1" {
 		t.Fatalf("over the limit: %d %v", rs[0].StatusCode, rs[0].Header)
 	}
-	srv.Deliver(sess.token, itemResult)
+	srv.Deliver(sess.token<<32, itemResult)
 	sess.OnData(nil, nil)
 	out, _ = other.OnData([]byte("GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
 	if rs := parseResponses(t, out, 1); rs[0].StatusCode != 200 {

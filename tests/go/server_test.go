@@ -289,7 +289,7 @@ func TestProtocolErrorsCloseCleanly(t *testing.T) {
 		name, raw string
 		status    int
 	}{
-		{"malformed", "GET\r\n\r\n", 400},
+		{"malformed", "GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400},
 		{"long request line", "GET /" + strings.Repeat("a", 9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
 		{"large headers", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("b", 17000) + "\r\n\r\n", 431},
 		{"large body", "POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 17000000\r\n\r\n", 413},
