@@ -11,7 +11,8 @@ from . import status
 from ._version import __version__
 from .applications import FastAPI, FasterAPI
 from .exceptions import HTTPException, RequestValidationError
-from .params import Body, Path, Query
+from .models import Field, Model, ValidationError
+from .params import Body, Cookie, Depends, Header, Path, Query, Security
 from .requests import Request
 from .responses import (
     HTMLResponse,
@@ -25,11 +26,16 @@ from .routing import APIRouter
 __all__ = [
     "APIRouter",
     "Body",
+    "Cookie",
+    "Depends",
     "FastAPI",
     "FasterAPI",
+    "Field",
     "HTMLResponse",
     "HTTPException",
+    "Header",
     "JSONResponse",
+    "Model",
     "Path",
     "PlainTextResponse",
     "Query",
@@ -37,6 +43,8 @@ __all__ = [
     "Request",
     "RequestValidationError",
     "Response",
+    "Security",
+    "ValidationError",
     "__version__",
     "status",
 ]

@@ -18,6 +18,9 @@ from typing import Any, ClassVar
 
 from ._errors import ErrorDict, ValidationFailed, expected_text, fail, missing, prefixed
 
+if typing.TYPE_CHECKING:
+    from ._constraints import Constraints
+
 
 class UnsupportedType(TypeError):
     """An annotation this release cannot validate; raised at registration time."""
@@ -29,6 +32,8 @@ class Validator:
     tag = "any"
     # True when a query parameter of this type collects every repeated key.
     is_sequence = False
+    # Which constraints apply (a key of _constraints.APPLICABLE), "" for none.
+    kind = ""
 
     def validate(self, value: Any) -> Any:
         return value
@@ -40,6 +45,7 @@ class Validator:
 
 class IntValidator(Validator):
     tag = "int"
+    kind = "int"
     # Python's int() refuses longer digit strings by default; pydantic reports
     # them with a dedicated error type.
     _MAX_DIGITS = 4300
@@ -109,6 +115,7 @@ def _is_digit_group(text: str) -> bool:
 
 class FloatValidator(Validator):
     tag = "float"
+    kind = "float"
 
     def validate(self, value: Any) -> Any:
         kind = type(value)
@@ -198,6 +205,7 @@ class BoolValidator(Validator):
 
 class StrValidator(Validator):
     tag = "str"
+    kind = "str"
 
     def validate(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -215,6 +223,7 @@ class StrValidator(Validator):
 
 class BytesValidator(Validator):
     tag = "bytes"
+    kind = "bytes"
 
     def validate(self, value: Any) -> Any:
         if isinstance(value, bytes):
@@ -246,6 +255,7 @@ class NullableValidator(Validator):
         self.inner = inner
         self.tag = f"nullable[{inner.tag}]"
         self.is_sequence = inner.is_sequence
+        self.kind = inner.kind
 
     def validate(self, value: Any) -> Any:
         if value is None:
@@ -263,6 +273,7 @@ class UnionValidator(Validator):
         self.members = members
         self.tag = "union[" + ",".join(m.tag for m in members) + "]"
         self.is_sequence = any(m.is_sequence for m in members)
+        self.kind = "any"
 
     def validate(self, value: Any) -> Any:
         for member in self.members:
@@ -290,6 +301,7 @@ class SequenceValidator(Validator):
     """list[X], set[X], frozenset[X] and tuple[X, ...]: one item type, any length."""
 
     is_sequence = True
+    kind = "collection"
     _ERRORS: ClassVar[dict[type, str]] = {
         list: "list_type", tuple: "tuple_type", set: "set_type", frozenset: "frozen_set_type"}
     _NAMES: ClassVar[dict[type, str]] = {
@@ -334,6 +346,7 @@ class TupleValidator(Validator):
     """tuple[A, B, C]: a fixed number of positions, each with its own type."""
 
     is_sequence = True
+    kind = "collection"
 
     def __init__(self, items: list[Validator]) -> None:
         self.items = items
@@ -371,6 +384,8 @@ class TupleValidator(Validator):
 
 
 class DictValidator(Validator):
+    kind = "collection"
+
     def __init__(self, key: Validator, value: Validator) -> None:
         self.key = key
         self.value = value
@@ -509,14 +524,19 @@ class DataclassValidator(Validator):
                 continue
             if isinstance(hint, dataclasses.InitVar):
                 hint = hint.type
+            default: Any = spec.default
+            factory: Any = spec.default_factory
+            info = default if _is_field_info(default) else None
             try:
-                validator = compile_type(hint)
+                validator = compile_type(hint, info)
             except UnsupportedType as exc:
                 raise UnsupportedType(
                     f"field {self.cls.__qualname__}.{name}: {exc}"
                 ) from None
-            factory = spec.default_factory
-            fields.append((name, validator, spec.default,
+            if info is not None:
+                default = dataclasses.MISSING if info.required else info.default
+                factory = info.default_factory or dataclasses.MISSING
+            fields.append((name, validator, default,
                            None if factory is dataclasses.MISSING else factory))
         self._fields = fields
         return fields
@@ -527,7 +547,9 @@ class DataclassValidator(Validator):
         if isinstance(value, self.cls):
             return value
         if not isinstance(value, dict):
-            raise fail("dataclass_type", value, self.msg, dict(self.ctx))
+            if not has_attributes(value):
+                raise fail("dataclass_type", value, self.msg, dict(self.ctx))
+            value = attributes_of(value, [f[0] for f in self.compile()])
         fields = self._fields if self._fields is not None else self.compile()
         kwargs: dict[str, Any] = {}
         errors: list[ErrorDict] = []
@@ -555,6 +577,229 @@ class DataclassValidator(Validator):
         # pydantic tries a dataclass member first for any dict, keeping it if
         # validation succeeds; a plain `dict` member then catches the rest.
         return isinstance(value, (self.cls, dict))
+
+
+_PLAIN_INPUTS = (str, bytes, bytearray, int, float, bool, type(None), list, tuple, set,
+                 frozenset, dict)
+
+
+def has_attributes(value: Any) -> bool:
+    """Whether `value` is an object to read fields from (pydantic's from_attributes)."""
+    return not isinstance(value, _PLAIN_INPUTS)
+
+
+class _Missing:
+    pass
+
+
+ATTRIBUTE_MISSING: Any = _Missing()
+
+
+def attributes_of(value: Any, names: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in names:
+        attribute = getattr(value, name, ATTRIBUTE_MISSING)
+        if attribute is not ATTRIBUTE_MISSING:
+            found[name] = attribute
+    return found
+
+
+def _is_field_info(value: Any) -> bool:
+    from .params import FieldInfo
+
+    return isinstance(value, FieldInfo)
+
+
+class ConstrainedValidator(Validator):
+    """Runs the inner validator, then the field's constraints on its result."""
+
+    def __init__(self, inner: Validator, constraints: Constraints) -> None:
+        self.inner = inner
+        self.constraints = constraints
+        self.tag = inner.tag
+        self.is_sequence = inner.is_sequence
+        self.kind = inner.kind
+
+    def validate(self, value: Any) -> Any:
+        result = self.inner.validate(value)
+        if result is not None:
+            self.constraints.check(result, value)
+        return result
+
+    def is_exact(self, value: Any) -> bool:
+        return self.inner.is_exact(value)
+
+
+class UUIDValidator(Validator):
+    tag = "uuid"
+    _HEX = frozenset("0123456789abcdefABCDEF")
+
+    def validate(self, value: Any) -> Any:
+        import uuid
+
+        if isinstance(value, uuid.UUID):
+            return value
+        if isinstance(value, (bytes, bytearray)):
+            if len(value) == 16:
+                return uuid.UUID(bytes=bytes(value))
+            try:
+                value_text = value.decode()
+            except UnicodeDecodeError:
+                raise self._parsing(value, "invalid UTF-8") from None
+            return self._from_str(value_text, value)
+        if isinstance(value, str):
+            return self._from_str(value, value)
+        raise fail("uuid_type", value, "UUID input should be a string, bytes or UUID object")
+
+    def _from_str(self, text: str, original: Any) -> Any:
+        import uuid
+
+        body = text
+        offset = 0
+        if body[:9].lower() == "urn:uuid:":
+            body, offset = body[9:], 9
+        elif body[:1] == "{" and body[-1:] == "}":
+            body, offset = body[1:-1], 1
+        for index, char in enumerate(body):
+            if char not in self._HEX and char != "-":
+                raise self._parsing(original,
+                                    f"invalid character: found `{char}` at {index + offset}")
+        hexdigits = body.replace("-", "")
+        if len(body) not in (32, 36) or len(hexdigits) != 32:
+            raise self._parsing(original, f"invalid length: found {len(body)}")
+        if len(body) == 36 and [len(g) for g in body.split("-")] != [8, 4, 4, 4, 12]:
+            raise self._parsing(original, "invalid group count: expected 5")
+        return uuid.UUID(hexdigits)
+
+    @staticmethod
+    def _parsing(value: Any, reason: str) -> ValidationFailed:
+        return fail("uuid_parsing", value, f"Input should be a valid UUID, {reason}",
+                    {"error": reason})
+
+    def is_exact(self, value: Any) -> bool:
+        import uuid
+
+        return isinstance(value, uuid.UUID)
+
+
+class DecimalValidator(Validator):
+    tag = "decimal"
+    kind = "decimal"
+
+    def validate(self, value: Any) -> Any:
+        from decimal import Decimal, InvalidOperation
+
+        if isinstance(value, Decimal):
+            result = value
+        elif isinstance(value, bool) or not isinstance(value, (int, float, str, bytes)):
+            raise fail("decimal_type", value,
+                       "Decimal input should be an integer, float, string or Decimal object")
+        else:
+            text = value.decode(errors="replace") if isinstance(value, bytes) else value
+            try:
+                result = Decimal(str(text) if isinstance(text, float) else text)
+            except (InvalidOperation, ValueError, TypeError):
+                raise fail("decimal_parsing", value, "Input should be a valid decimal") from None
+        if not result.is_finite():
+            raise fail("finite_number", value)
+        return result
+
+    def is_exact(self, value: Any) -> bool:
+        from decimal import Decimal
+
+        return isinstance(value, Decimal)
+
+
+class TemporalValidator(Validator):
+    """date, datetime, time and timedelta (see _temporal.py)."""
+
+    def __init__(self, cls: type) -> None:
+        from . import _temporal
+
+        self.cls = cls
+        self.tag = {"datetime": "datetime", "date": "date", "time": "time",
+                    "timedelta": "timedelta"}[cls.__name__]
+        self.validate = getattr(_temporal, "validate_" + self.tag)  # type: ignore[method-assign]
+
+    def is_exact(self, value: Any) -> bool:
+        return type(value) is self.cls
+
+
+_TYPEDDICT_QUALIFIERS = tuple(
+    q for q in (typing.Required, typing.NotRequired, getattr(typing, "ReadOnly", None))
+    if q is not None)
+
+
+class TypedDictValidator(Validator):
+    """A TypedDict: required and NotRequired keys, extra keys dropped (pydantic's default)."""
+
+    kind = "collection"
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.tag = cls.__name__
+        self._fields: list[tuple[str, Validator, bool]] | None = None
+
+    def compile(self) -> list[tuple[str, Validator, bool]]:
+        if self._fields is not None:
+            return self._fields
+        try:
+            hints = typing.get_type_hints(self.cls, include_extras=True)
+        except Exception as exc:
+            raise UnsupportedType(
+                f"cannot resolve the type hints of TypedDict {self.cls.__qualname__}: {exc}"
+            ) from exc
+        required: frozenset[str] = getattr(self.cls, "__required_keys__", frozenset(hints))
+        fields: list[tuple[str, Validator, bool]] = []
+        self._fields = fields
+        for name, declared in hints.items():
+            hint, _ = strip_annotated(declared)
+            while typing.get_origin(hint) in _TYPEDDICT_QUALIFIERS:
+                hint = typing.get_args(hint)[0]
+            try:
+                fields.append((name, compile_type(hint), name in required))
+            except UnsupportedType as exc:
+                self._fields = None
+                raise UnsupportedType(f"field {self.cls.__qualname__}.{name}: {exc}") from None
+        return fields
+
+    def validate(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            if not has_attributes(value):
+                raise fail("dict_type", value)
+            value = attributes_of(value, [f[0] for f in self.compile()])
+        fields = self._fields if self._fields is not None else self.compile()
+        result: dict[str, Any] = {}
+        errors: list[ErrorDict] = []
+        for name, validator, required in fields:
+            if name in value:
+                try:
+                    result[name] = validator.validate(value[name])
+                except ValidationFailed as exc:
+                    errors.extend(prefixed(exc.errors, (name,)))
+            elif required:
+                errors.append(missing((name,), value))
+        if errors:
+            raise ValidationFailed(errors)
+        return result
+
+    def is_exact(self, value: Any) -> bool:
+        return isinstance(value, dict)
+
+
+def constrain(validator: Validator, given: dict[str, Any]) -> Validator:
+    """Wrap `validator` with field constraints, refusing ones that cannot apply."""
+    if not given:
+        return validator
+    from ._constraints import APPLICABLE, Constraints
+
+    if validator.kind != "any":
+        allowed = APPLICABLE.get(validator.kind, frozenset())
+        unknown = sorted(set(given) - allowed)
+        if unknown:
+            raise UnsupportedType(
+                f"constraint(s) {', '.join(unknown)} cannot apply to type {validator.tag}")
+    return ConstrainedValidator(validator, Constraints(given))
 
 
 _SCALARS: dict[Any, type[Validator]] = {
@@ -596,10 +841,24 @@ def _unalias(annotation: Any) -> Any:
             return annotation
 
 
-def compile_type(annotation: Any) -> Validator:
-    """Compile a type hint into a validator; UnsupportedType names what is missing."""
-    annotation, _ = strip_annotated(_unalias(annotation))
-    annotation = _unalias(annotation)
+def compile_type(annotation: Any, info: Any = None) -> Validator:
+    """Compile a type hint into a validator; UnsupportedType names what is missing.
+
+    Constraints come from `info` (a FieldInfo) and from FieldInfo objects in
+    `Annotated[...]` metadata.
+    """
+    annotation, metadata = strip_annotated(_unalias(annotation))
+    given: dict[str, Any] = {}
+    for item in metadata:
+        if _is_field_info(item):
+            given.update(item.constraints())
+    if info is not None:
+        given.update(info.constraints())
+    validator = _compile_bare(_unalias(annotation))
+    return constrain(validator, given) if given else validator
+
+
+def _compile_bare(annotation: Any) -> Validator:
     if annotation is Any or annotation is object:
         return Validator()
     if annotation is None or annotation is type(None):
@@ -631,17 +890,31 @@ def compile_type(annotation: Any) -> Validator:
         item = compile_type(args[0]) if args else Validator()
         return SequenceValidator(container, item)
     if isinstance(annotation, type):
+        special = _special_types().get(annotation)
+        if special is not None:
+            made: Validator = special(annotation)
+            return made
         if issubclass(annotation, enum.Enum):
             return EnumValidator(annotation)
+        hook = getattr(annotation, "__fasterapi_validator__", None)
+        if hook is not None:
+            hooked: Validator = hook()
+            return hooked
         if hasattr(annotation, "__dataclass_fields__"):
             return _compile_dataclass(annotation)
+        if typing.is_typeddict(annotation):
+            return _compile_typeddict(annotation)
+        pydantic_validator = _pydantic_validator(annotation)
+        if pydantic_validator is not None:
+            return pydantic_validator
         for base, factory in _SCALARS.items():
             if issubclass(annotation, base) and base is not bool:
                 return factory()
     raise UnsupportedType(
         f"type {annotation!r} is not supported yet (supported: int, float, bool, str, "
-        "bytes, Any, Optional/unions, Literal, Enum, list/set/frozenset/tuple/dict of "
-        "those, and dataclasses)"
+        "bytes, Decimal, UUID, datetime/date/time/timedelta, Any, Optional/unions, "
+        "Literal, Enum, list/set/frozenset/tuple/dict of those, dataclasses, TypedDict "
+        "and fasterapi.Model)"
     )
 
 
@@ -685,3 +958,50 @@ def _compile_dataclass(cls: type) -> DataclassValidator:
         del _dataclass_cache[cls]
         raise
     return validator
+
+
+_typeddict_cache: dict[type, TypedDictValidator] = {}
+_special: dict[Any, Any] | None = None
+
+
+def _special_types() -> dict[Any, Any]:
+    """Validators for stdlib classes, keyed by class (built once per interpreter)."""
+    global _special
+    if _special is None:
+        import datetime
+        import decimal
+        import uuid
+
+        _special = {
+            uuid.UUID: lambda cls: UUIDValidator(),
+            decimal.Decimal: lambda cls: DecimalValidator(),
+            datetime.datetime: TemporalValidator,
+            datetime.date: TemporalValidator,
+            datetime.time: TemporalValidator,
+            datetime.timedelta: TemporalValidator,
+        }
+    return _special
+
+
+def _compile_typeddict(cls: type) -> TypedDictValidator:
+    cached = _typeddict_cache.get(cls)
+    if cached is not None:
+        return cached
+    validator = TypedDictValidator(cls)
+    _typeddict_cache[cls] = validator
+    try:
+        validator.compile()
+    except BaseException:
+        del _typeddict_cache[cls]
+        raise
+    return validator
+
+
+def _pydantic_validator(cls: type) -> Validator | None:
+    import sys
+
+    if "pydantic" not in sys.modules:
+        return None
+    from ._pydantic import pydantic_validator
+
+    return pydantic_validator(cls)

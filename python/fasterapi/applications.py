@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +12,7 @@ from ._errorlog import log_exception
 from .datastructures import State
 from .exception_handlers import http_exception_response, validation_error_response
 from .exceptions import HTTPException, RequestValidationError
+from .params import Depends
 from .requests import Request
 from .responses import JSONResponse, PlainTextResponse, Response
 from .routing import APIRouter
@@ -38,9 +40,21 @@ class FasterAPI(APIRouter):
         debug: bool = False,
         default_response_class: type[Response] = JSONResponse,
         exception_handlers: dict[Any, ExceptionHandler] | None = None,
+        dependencies: Sequence[Depends] | None = None,
+        responses: dict[Any, Any] | None = None,
+        lifespan: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
+        on_startup: Sequence[Callable[[], Any]] | None = None,
+        on_shutdown: Sequence[Callable[[], Any]] | None = None,
         **extra: Any,
     ) -> None:
-        super().__init__(default_response_class=default_response_class)
+        super().__init__(default_response_class=default_response_class,
+                         dependencies=dependencies, responses=responses)
+        # Replacements for dependencies, {original: replacement}, read per request.
+        self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
+        # Run by the host in every interpreter that serves (fasterapi._lifespan).
+        self.lifespan = lifespan
+        self.on_startup: list[Callable[[], Any]] = list(on_startup or ())
+        self.on_shutdown: list[Callable[[], Any]] = list(on_shutdown or ())
         self.title = title
         self.version = version
         self.description = description
@@ -59,6 +73,22 @@ class FasterAPI(APIRouter):
                               handler: ExceptionHandler) -> None:
         self.exception_handlers[exc_class_or_status_code] = handler
 
+    def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        if event_type == "startup":
+            self.on_startup.append(func)
+        elif event_type == "shutdown":
+            self.on_shutdown.append(func)
+        else:
+            raise ValueError(f"unknown event {event_type!r}: use 'startup' or 'shutdown'")
+
+    def on_event(self, event_type: str) -> Callable[[HandlerT], HandlerT]:
+        """Register a start-up or shutdown handler (FastAPI's deprecated but common API)."""
+        def decorator(func: HandlerT) -> HandlerT:
+            self.add_event_handler(event_type, func)
+            return func
+
+        return decorator
+
     def exception_handler(self, exc_class_or_status_code: type[BaseException] | int
                           ) -> Callable[[HandlerT], HandlerT]:
         def decorator(func: HandlerT) -> HandlerT:
@@ -76,6 +106,8 @@ class FasterAPI(APIRouter):
         Never raises: every failure becomes the response FastAPI would send.
         """
         try:
+            if self.dependency_overrides:
+                return self.routes[route_index].handle_full(raw, self)
             return self.routes[route_index].handle(raw, self)
         except Exception as exc:
             return self._handle_exception(exc, raw)

@@ -60,6 +60,11 @@ def _module_class(module: str, name: str) -> type | None:
 
 
 def _classify(cls: type) -> str:
+    if getattr(cls, "__fasterapi_fields__", False):
+        return "model"
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and issubclass(cls, pydantic.BaseModel):
+        return "model"
     if hasattr(cls, "__dataclass_fields__"):
         return "dataclass"
     enum_cls = _module_class("enum", "Enum")
@@ -105,9 +110,9 @@ def jsonable_encoder(
 ) -> Any:
     """Return `obj` as dicts, lists, str, int, float, bool and None.
 
-    Keyword arguments keep FastAPI's signature; the pydantic-only ones
-    (`by_alias`, `exclude_unset`, `exclude_defaults`) have no effect, as there
-    are no pydantic models here.
+    Keyword arguments keep FastAPI's signature; `by_alias`, `exclude_unset`
+    and `exclude_defaults` apply to models (fasterapi.Model, or pydantic's
+    when it is loaded), which are dumped in pydantic's JSON mode.
     """
     cls = type(obj)
     basic = cls is str or cls is int or cls is float or cls is bool or obj is None
@@ -126,6 +131,13 @@ def jsonable_encoder(
     kind = _kind(cls)
     if kind == "same":
         return obj
+    if kind == "model":
+        data = obj.model_dump(mode="json", include=include, exclude=exclude,
+                              by_alias=by_alias, exclude_unset=exclude_unset,
+                              exclude_defaults=exclude_defaults, exclude_none=exclude_none)
+        return jsonable_encoder(data, exclude_none=exclude_none,
+                                exclude_defaults=exclude_defaults,
+                                custom_encoder=custom_encoder, sqlalchemy_safe=sqlalchemy_safe)
     if kind == "dict":
         return _encode_dict(obj, include, exclude, exclude_none, custom_encoder, sqlalchemy_safe)
     if kind == "sequence":

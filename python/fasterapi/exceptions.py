@@ -59,3 +59,19 @@ class RequestValidationError(ValidationException):
 
 class FastAPIError(RuntimeError):
     """Misuse of the framework detected at setup time (FastAPI's name)."""
+
+
+class ResponseValidationError(ValidationException):
+    """The handler's return value did not match its response model; answered with 500."""
+
+    def __init__(self, errors: Sequence[Any], *, body: Any = None) -> None:
+        super().__init__(errors)
+        self.body = body
+
+    def __str__(self) -> str:
+        lines = [f"{len(self._errors)} validation error(s):"]
+        for record in self._errors:
+            loc = ", ".join(repr(part) for part in record.get("loc", ()))
+            lines.append(f"  {{{loc}}}: {record.get('msg')}")
+            lines.append(f"    Input: {record.get('input')!r}")
+        return "\n".join(lines)

@@ -1,23 +1,36 @@
 """Routes: what a path operation is, and how its result becomes a response.
 
 Matching paths is the Go host's job; a route here only knows its template
-(to tell path parameters apart), its compiled parameter plan and how to turn
-the handler's return value into what the host sends.
+(to tell path parameters apart), its compiled parameter plan, its response
+model and how to turn the handler's return value into what the host sends.
+
+A route whose handler has no dependencies, no injected `Response` and no
+response model takes the fast path: solve the plan, call, hand the value to
+the host. Everything else goes through `handle_full`, which solves the
+dependency tree, runs the handler, builds the response and then closes the
+`yield` dependencies (after the response is built, as FastAPI closes them
+after it is sent).
 """
 
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._concurrency import HOSTED, defer, run_coroutine
-from ._signature import build_plan
+from ._plan import SolveContext, run_async, run_sync, solve_values, unwind
+from ._response import ResponseField, response_field
+from ._signature import build_dependency, build_plan, call_kind, describe
 from .encoders import jsonable_encoder
+from .params import Depends
 from .responses import JSONResponse, Response
 
 if TYPE_CHECKING:
+    from ._plan import ParamSpec, Plan
     from ._raw import RawRequest
 
 DecoratedCallable = TypeVar("DecoratedCallable", bound=Callable[..., Any])
@@ -28,9 +41,20 @@ _CONVERTORS = frozenset({"str", "path", "int", "float", "uuid"})
 # Accepted for source compatibility with FastAPI; they only describe the
 # route (for a future OpenAPI document) and never change a response.
 DOC_OPTIONS = frozenset({
-    "tags", "summary", "description", "response_description", "responses",
-    "deprecated", "operation_id", "include_in_schema", "openapi_extra",
+    "summary", "description", "response_description", "deprecated", "operation_id",
+    "include_in_schema", "openapi_extra", "callbacks", "generate_unique_id_function",
 })
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "Default"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+DEFAULT: Any = _Default()
 
 
 def path_param_names(path: str) -> list[str]:
@@ -60,6 +84,54 @@ def is_body_allowed_for_status_code(status_code: int | None) -> bool:
     return not (status_code < 200 or status_code in (204, 205, 304))
 
 
+@dataclass(frozen=True)
+class ParamInfo:
+    """One request parameter of a route, as an OpenAPI generator needs it.
+
+    `location` is "path", "query", "header", "cookie" or "body"; `alias` is the
+    name on the wire (header names already hyphenated); `constraints` holds
+    the validation constraints by pydantic's names (gt, max_length, ...).
+    """
+
+    location: str
+    name: str
+    alias: str
+    annotation: Any
+    required: bool
+    default: Any
+    constraints: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    title: str | None = None
+    examples: list[Any] | None = None
+    deprecated: bool | str | None = None
+    include_in_schema: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_spec(cls, spec: ParamSpec) -> ParamInfo:
+        info = spec.info
+        return cls(
+            location=spec.source, name=spec.name, alias=spec.key, annotation=spec.annotation,
+            required=spec.required,
+            default=spec.default_factory if spec.default_factory is not None else spec.default,
+            constraints=info.constraints() if info is not None else {},
+            description=info.description if info is not None else None,
+            title=info.title if info is not None else None,
+            examples=info.examples if info is not None else None,
+            deprecated=info.deprecated if info is not None else None,
+            include_in_schema=info.include_in_schema if info is not None else True,
+            extra=dict(info.extra) if info is not None else {},
+        )
+
+
+def _return_annotation(endpoint: Callable[..., Any]) -> Any:
+    try:
+        hints = typing.get_type_hints(endpoint, include_extras=True)
+    except Exception:
+        return None
+    return hints.get("return")
+
+
 class APIRoute:
     def __init__(
         self,
@@ -70,6 +142,16 @@ class APIRoute:
         status_code: int | None = None,
         name: str | None = None,
         response_class: type[Response] = JSONResponse,
+        response_model: Any = DEFAULT,
+        response_model_include: Any = None,
+        response_model_exclude: Any = None,
+        response_model_by_alias: bool = True,
+        response_model_exclude_unset: bool = False,
+        response_model_exclude_defaults: bool = False,
+        response_model_exclude_none: bool = False,
+        dependencies: Sequence[Depends] | None = None,
+        tags: list[Any] | None = None,
+        responses: dict[Any, Any] | None = None,
         **options: Any,
     ) -> None:
         self.path = path
@@ -89,11 +171,73 @@ class APIRoute:
         if unknown:
             raise TypeError(f"route {path!r}: option(s) {', '.join(unknown)} not supported yet")
         self.options = options
-        self.plan = build_plan(endpoint, set(self.param_names))
+        self.tags = list(tags or [])
+        self.responses = dict(responses or {})
+        self.dependencies = list(dependencies or [])
+        self.response_model_options: dict[str, Any] = {
+            "include": response_model_include, "exclude": response_model_exclude,
+            "by_alias": response_model_by_alias,
+            "exclude_unset": response_model_exclude_unset,
+            "exclude_defaults": response_model_exclude_defaults,
+            "exclude_none": response_model_exclude_none,
+        }
+        self.plan = build_plan(endpoint, set(self.param_names), self.dependencies)
+        explicit = response_model is not DEFAULT
+        if not explicit:
+            response_model = _return_annotation(endpoint)
+            if isinstance(response_model, type) and issubclass(response_model, Response):
+                response_model = None
+        self.response_model = response_model
+        self.response_field: ResponseField | None = None
+        if response_model is not None:
+            try:
+                self.response_field = response_field(response_model, explicit=explicit,
+                                                     **self.response_model_options)
+            except TypeError as exc:
+                raise TypeError(f"{describe(endpoint)}: invalid response_model: {exc}") from None
+        self.is_async = call_kind(endpoint) != 0 or self.plan.is_async
+        self.reads_body = bool(self.plan.all_body())
         # The host JSON-encodes a returned value itself when that is exactly
         # what FastAPI would send: default JSON class, a status with a body.
         self.returns_plain = (response_class is JSONResponse
                               and is_body_allowed_for_status_code(status_code))
+        # No dependencies or injected Response: `handle` needs no solve context.
+        self.simple = self.plan.simple
+        self._overridden: dict[tuple[Any, int], Plan] = {}
+
+    # ---- introspection (for an OpenAPI generator) ---------------------------------
+
+    @property
+    def parameters(self) -> list[ParamInfo]:
+        """Path, query, header and cookie parameters (in that order, the handler's
+        before its dependencies'), deduplicated as FastAPI's OpenAPI lists them."""
+        found: list[ParamInfo] = []
+        seen: set[tuple[str, str]] = set()
+        plans = self.plan.walk()
+        for location in ("path", "query", "header", "cookie"):
+            for plan in plans:
+                for spec in getattr(plan, location):
+                    if (location, spec.key) not in seen:
+                        seen.add((location, spec.key))
+                        found.append(ParamInfo.from_spec(spec))
+        return found
+
+    @property
+    def body_fields(self) -> list[ParamInfo]:
+        """The body parameters; with `embed_body` they are keys of one JSON object."""
+        return [ParamInfo.from_spec(spec) for spec in self.plan.all_body()]
+
+    @property
+    def embed_body(self) -> bool:
+        return self.plan.embed_body
+
+    @property
+    def security(self) -> list[tuple[Any, list[str]]]:
+        """(security scheme object, scopes) for each security dependency in the tree."""
+        from .security import SecurityBase
+
+        return [(plan.call, plan.security_scopes) for plan in self.plan.walk()[1:]
+                if isinstance(plan.call, SecurityBase)]
 
     def table_entry(self) -> tuple[str, tuple[str, ...], int, str]:
         """(template, methods, default status, name) as the host consumes it."""
@@ -102,13 +246,31 @@ class APIRoute:
             methods.append("HEAD")
         return (self.path, tuple(methods), self.status_code or 200, self.name)
 
+    def copy_options(self) -> dict[str, Any]:
+        """Keyword arguments that recreate this route (for include_router)."""
+        return {
+            "methods": self._method_list, "status_code": self.status_code, "name": self.name,
+            "response_class": self.response_class, "response_model": self.response_model,
+            "response_model_include": self.response_model_options["include"],
+            "response_model_exclude": self.response_model_options["exclude"],
+            "response_model_by_alias": self.response_model_options["by_alias"],
+            "response_model_exclude_unset": self.response_model_options["exclude_unset"],
+            "response_model_exclude_defaults":
+                self.response_model_options["exclude_defaults"],
+            "response_model_exclude_none": self.response_model_options["exclude_none"],
+            **self.options,
+        }
+
     def with_prefix(self, prefix: str) -> APIRoute:
-        return APIRoute(prefix + self.path, self.endpoint, methods=self._method_list,
-                        status_code=self.status_code, name=self.name,
-                        response_class=self.response_class, **self.options)
+        return APIRoute(prefix + self.path, self.endpoint, dependencies=self.dependencies,
+                        tags=self.tags, responses=self.responses, **self.copy_options())
+
+    # ---- serving -------------------------------------------------------------------
 
     def handle(self, raw: RawRequest, app: Any) -> object:
         """Run the handler; raises what it raises, RequestValidationError included."""
+        if not self.simple:
+            return self.handle_full(raw, app)
         kwargs = self.plan.solve(raw, app)
         result = self.endpoint(**kwargs)
         if type(result) is CoroutineType:
@@ -121,7 +283,11 @@ class APIRoute:
         return self._finish(result)
 
     def _finish(self, result: Any) -> object:
-        if self.returns_plain or isinstance(result, Response):
+        if isinstance(result, Response):
+            return result
+        if self.response_field is not None:
+            result = self.response_field.serialize(result)
+        if self.returns_plain:
             return result
         return self.make_response(result)
 
@@ -140,19 +306,151 @@ class APIRoute:
             response.body = b""
         return response
 
+    # ---- the full path: dependencies, injected Response, response model ------------
+
+    def _context(self, raw: RawRequest, app: Any) -> SolveContext:
+        overrides = getattr(app, "dependency_overrides", None) if app is not None else None
+        resolve = None
+        if overrides:
+            def resolve(declared: Plan) -> Plan:
+                return self._override(declared, overrides)
+        return SolveContext(raw, app, self.plan.embed_body, resolve)
+
+    def _override(self, declared: Plan, overrides: dict[Any, Any]) -> Plan:
+        """The plan of the callable that `app.dependency_overrides` puts in place of one."""
+        call = overrides.get(declared.call)
+        if call is None:
+            return declared
+        key = (call, id(declared))
+        plan = self._overridden.get(key)
+        if plan is None:
+            marker = Depends(call, use_cache=declared.use_cache, scope=declared.scope)
+            parent = declared.security_scopes[:len(declared.security_scopes)
+                                              - len(declared.own_scopes)]
+            plan = build_dependency(marker, None, declared.name, set(self.param_names),
+                                    parent + declared.own_scopes, describe(call))
+            self._overridden[key] = plan
+        return plan
+
+    def handle_full(self, raw: RawRequest, app: Any) -> object:
+        """The general path; also taken by every route while dependency overrides are set."""
+        ctx = self._context(raw, app)
+        if self.is_async:
+            if HOSTED:
+                defer(lambda: self._run_async(ctx), self.status_code or 200,
+                      lambda exc: app._handle_exception(exc, raw))
+                return None
+            return run_coroutine(self._run_async(ctx))
+        try:
+            values = run_sync(solve_values(self.plan, ctx, self.reads_body))
+            result = self.endpoint(**values)
+            if type(result) is CoroutineType:
+                result = run_coroutine(result)
+            if ctx.stack:
+                _raise_if(run_sync(unwind(ctx, None, "function")))
+            response = self._respond(result, ctx)
+        except Exception as exc:
+            if not ctx.stack:
+                raise
+            _raise_after_unwind(exc, run_sync(unwind(ctx, exc)))
+        if ctx.stack:
+            _log_cleanup_failure(run_sync(unwind(ctx, None)), raw)
+        return response
+
+    async def _run_async(self, ctx: SolveContext) -> object:
+        try:
+            values = await run_async(solve_values(self.plan, ctx, self.reads_body))
+            result = self.endpoint(**values)
+            if type(result) is CoroutineType:
+                result = await result
+            if ctx.stack:
+                _raise_if(await run_async(unwind(ctx, None, "function")))
+            response = self._respond(result, ctx)
+        except Exception as exc:
+            if not ctx.stack:
+                raise
+            _raise_after_unwind(exc, await run_async(unwind(ctx, exc)))
+        if ctx.stack:
+            _log_cleanup_failure(await run_async(unwind(ctx, None)), ctx.raw)
+        return response
+
+    def _respond(self, result: Any, ctx: SolveContext) -> object:
+        if isinstance(result, Response):
+            return result
+        field = self.response_field
+        content = field.serialize(result) if field is not None else result
+        sub = ctx.sub_response
+        if sub is None and self.returns_plain:
+            return content
+        if field is None:
+            content = jsonable_encoder(content)
+        status = self.status_code
+        if sub is not None and sub.status_code:
+            status = sub.status_code
+        if status is None:
+            response = self.response_class(content)
+        else:
+            response = self.response_class(content, status_code=status)
+        if not is_body_allowed_for_status_code(response.status_code):
+            response.body = b""
+        if sub is not None:
+            response.raw_headers.extend(sub.raw_headers)
+        return response
+
     def __repr__(self) -> str:
         return f"APIRoute(path={self.path!r}, name={self.name!r}, methods={sorted(self.methods)!r})"
 
 
-class APIRouter:
-    """A group of routes, optionally under a common prefix (FastAPI's APIRouter)."""
+def _raise_if(failure: BaseException | None) -> None:
+    if failure is not None:
+        raise failure
 
-    def __init__(self, *, prefix: str = "",
-                 default_response_class: type[Response] = JSONResponse) -> None:
+
+def _raise_after_unwind(original: Exception, failure: BaseException | None) -> typing.NoReturn:
+    if failure is None:
+        from .exceptions import FastAPIError
+
+        raise FastAPIError(
+            "Response not returned: a dependency with yield caught the exception "
+            f"{original!r} and did not raise it again") from original
+    raise failure
+
+
+def _log_cleanup_failure(failure: BaseException | None, raw: RawRequest) -> None:
+    """A `yield` dependency failed while closing: FastAPI had already sent the response."""
+    if failure is None:
+        return
+    from ._errorlog import log_exception
+
+    try:
+        raise failure
+    except BaseException:
+        log_exception(f"Exception closing a dependency for {raw.method} {raw.path}")
+
+
+class APIRouter:
+    """A group of routes with a common prefix, tags, dependencies and responses."""
+
+    def __init__(self, *, prefix: str = "", tags: list[Any] | None = None,
+                 dependencies: Sequence[Depends] | None = None,
+                 default_response_class: type[Response] = JSONResponse,
+                 responses: dict[Any, Any] | None = None,
+                 deprecated: bool | None = None, include_in_schema: bool = True,
+                 **options: Any) -> None:
         if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
             raise ValueError("A path prefix must start with '/' and not end with '/'")
+        unknown = sorted(set(options) - {"redirect_slashes", "generate_unique_id_function",
+                                         "callbacks", "route_class", "routes",
+                                         "on_startup", "on_shutdown", "lifespan"})
+        if unknown:
+            raise TypeError(f"APIRouter option(s) {', '.join(unknown)} not supported yet")
         self.prefix = prefix
+        self.tags = list(tags or [])
+        self.dependencies = list(dependencies or [])
         self.default_response_class = default_response_class
+        self.responses = dict(responses or {})
+        self.deprecated = deprecated
+        self.include_in_schema = include_in_schema
         self.routes: list[APIRoute] = []
 
     def add_api_route(
@@ -164,11 +462,21 @@ class APIRouter:
         status_code: int | None = None,
         name: str | None = None,
         response_class: type[Response] | None = None,
+        dependencies: Sequence[Depends] | None = None,
+        tags: list[Any] | None = None,
+        responses: dict[Any, Any] | None = None,
         **options: Any,
     ) -> APIRoute:
+        if self.deprecated is not None:
+            options.setdefault("deprecated", self.deprecated)
+        if not self.include_in_schema:
+            options["include_in_schema"] = False
         route = APIRoute(
             self.prefix + path, endpoint, methods=methods, status_code=status_code, name=name,
-            response_class=response_class or self.default_response_class, **options,
+            response_class=response_class or self.default_response_class,
+            dependencies=[*self.dependencies, *(dependencies or [])],
+            tags=[*(tags or []), *self.tags],
+            responses={**self.responses, **(responses or {})}, **options,
         )
         self.routes.append(route)
         return route
@@ -214,8 +522,31 @@ class APIRouter:
     def trace(self, path: str, **kwargs: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
         return self.api_route(path, methods=["TRACE"], **kwargs)
 
-    def include_router(self, router: APIRouter, *, prefix: str = "") -> None:
+    def include_router(self, router: APIRouter, *, prefix: str = "",
+                       tags: list[Any] | None = None,
+                       dependencies: Sequence[Depends] | None = None,
+                       responses: dict[Any, Any] | None = None,
+                       default_response_class: type[Response] | None = None,
+                       deprecated: bool | None = None, include_in_schema: bool = True,
+                       **options: Any) -> None:
         if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
             raise ValueError("A path prefix must start with '/' and not end with '/'")
+        unknown = sorted(set(options) - {"callbacks", "generate_unique_id_function"})
+        if unknown:
+            raise TypeError(f"include_router option(s) {', '.join(unknown)} not supported yet")
         for route in router.routes:
-            self.routes.append(route.with_prefix(self.prefix + prefix))
+            extra = route.copy_options()
+            if default_response_class is not None and (
+                    route.response_class is router.default_response_class):
+                extra["response_class"] = default_response_class
+            if deprecated is not None:
+                extra["deprecated"] = deprecated
+            if not include_in_schema:
+                extra["include_in_schema"] = False
+            self.add_api_route(
+                prefix + route.path, route.endpoint,
+                dependencies=[*(dependencies or []), *route.dependencies],
+                tags=[*(tags or []), *route.tags],
+                responses={**(responses or {}), **route.responses},
+                **extra,
+            )

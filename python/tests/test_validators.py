@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
 from dataclasses import InitVar, dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, NewType, Optional
@@ -243,11 +242,11 @@ def test_tags_name_types_like_pydantic() -> None:
 
 def test_unsupported_types_fail_at_compile_time() -> None:
     with pytest.raises(UnsupportedType, match="not supported yet"):
-        compile_type(datetime.datetime)
+        compile_type(complex)
 
     @dataclass
     class Bad:
-        when: datetime.date
+        when: complex
 
     with pytest.raises(UnsupportedType, match=r"Bad\.when"):
         compile_type(Bad)

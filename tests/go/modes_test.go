@@ -78,3 +78,30 @@ func TestPooledModeBlockingHandlerDoesNotStallOthers(t *testing.T) {
 		s.stop(t, true)
 	})
 }
+
+func TestLifespanRunsInEveryInterpreter(t *testing.T) {
+	for _, mode := range []string{"pinned", "pooled", "shared"} {
+		t.Run(mode, func(t *testing.T) {
+			forEachPython(t, func(t *testing.T, venv string) {
+				s := start(t, venv, repoDir(t, "tests", "apps"), "lifespan_app:app", "--mode", mode,
+					"--workers", "2", "--interpreters", "2")
+				for i := 0; i < 4; i++ {
+					r, _, _ := roundTrip(t, s, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+					want := `{"events":["startup","lifespan-enter"],"greeting":"hello from lifespan"}`
+					if r.body != want {
+						t.Fatalf("%s: %s, want %s\n%s", mode, r.body, want, s.Output())
+					}
+				}
+				s.stop(t, true)
+				interpreters := 2
+				if mode == "shared" {
+					interpreters = 1
+				}
+				out := s.Output()
+				if strings.Count(out, "lifespan-exit") != interpreters || strings.Count(out, "shutdown-event") != interpreters {
+					t.Errorf("%s: want lifespan exit and shutdown event once per interpreter (%d):\n%s", mode, interpreters, out)
+				}
+			})
+		})
+	}
+}
