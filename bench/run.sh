@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks FasterAPI against its peers in one run and prints a markdown table.
+# Benchmarks FasterAPI against its peers in one run and prints a markdown table. gnet-bare
+# (a gnet loop answering fixed bytes, no Python) is the ceiling for /json.
 # Each server is pinned to core 0 (taskset -c 0), wrk runs on core 1; every endpoint at each
 # connection count, median of RUNS runs of DURATION after a warm-up.
 #   bench/run.sh
@@ -10,7 +11,7 @@ DURATION=${DURATION:-8s}
 RUNS=${RUNS:-3}
 CONNS=${CONNS:-64 256}
 PORT=${PORT:-8765}
-SERVERS=${SERVERS:-fasterapi uvicorn+fastapi granian+fastapi granian-rsgi uvicorn+starlette go-net/http}
+SERVERS=${SERVERS:-fasterapi uvicorn+fastapi granian+fastapi granian-rsgi uvicorn+starlette go-net/http gnet-bare}
 PATHS=${PATHS:-/json /plaintext /items/5?q=x /big /echo /async /cpu}
 OUT=bench/results
 mkdir -p "$OUT"
@@ -24,6 +25,7 @@ PY=$(scripts/find-python.sh 3.13)
 .venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn uvloop httptools granian starlette
 .venv-bench/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
 go build -o "$OUT/nethttp" ./bench/nethttp
+go build -o "$OUT/gnetbare" ./bench/gnetbare
 V=../../.venv-bench/bin
 
 server_cmd() { # run from bench/apps
@@ -34,6 +36,7 @@ server_cmd() { # run from bench/apps
     granian-rsgi) echo "$V/granian --interface rsgi --port $PORT --workers 1 --log-level warning rsgi_app:app" ;;
     uvicorn+starlette) echo "$V/uvicorn starlette_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
     go-net/http) echo "../results/nethttp -addr 127.0.0.1:$PORT" ;;
+    gnet-bare) echo "../results/gnetbare -addr 127.0.0.1:$PORT" ;;
   esac
 }
 
@@ -76,9 +79,11 @@ table="$OUT/table.md"
   echo "|---|---|---|---|---|---|---|"
 } >"$table"
 for name in $SERVERS; do
+  paths=$PATHS
+  [ "$name" = gnet-bare ] && paths=/json  # the no-Python ceiling answers one fixed body
   start_server "$name" 0
   idle=$(rss_mb)
-  for path in $PATHS; do
+  for path in $paths; do
     for c in $CONNS; do
       read -r rps p50 p99 < <(measure "$path" "$c" 1)
       RPS["$name|$path|$c"]=$rps
