@@ -1,0 +1,29 @@
+package pyhost
+
+import "testing"
+
+func TestParseRoutes(t *testing.T) {
+	routes, err := parseRoutes([]byte(`[["/items/{id}",["GET","HEAD"],200,"item"],["/items",["POST"],201,"create"]]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) != 2 || routes[0].Path != "/items/{id}" || routes[0].Methods[1] != "HEAD" ||
+		routes[1].Status != 201 || routes[1].Name != "create" {
+		t.Fatalf("%+v", routes)
+	}
+	for _, bad := range []string{`{}`, `[["/x",["GET"],200]]`, `[["/x","GET",200,"n"]]`, `[["/x",[1],200,"n"]]`} {
+		if _, err := parseRoutes([]byte(bad)); err == nil {
+			t.Errorf("parseRoutes(%s) accepted a malformed table", bad)
+		}
+	}
+}
+
+func TestRefusesSubinterpretersNamesTheModule(t *testing.T) {
+	m := refusesSubinterpreters.FindStringSubmatch("Traceback ...\nImportError: module readline does not support loading in subinterpreters")
+	if m == nil || m[1] != "readline" {
+		t.Fatalf("match = %v", m)
+	}
+	if refusesSubinterpreters.MatchString("ModuleNotFoundError: No module named 'x'") {
+		t.Fatal("an unrelated import error matched")
+	}
+}
