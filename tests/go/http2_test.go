@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -12,19 +10,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"golang.org/x/net/http2"
 )
 
 // h2cClient speaks HTTP/2 with prior knowledge over cleartext TCP (RFC 9113 §3.3).
 func h2cClient() *http.Client {
-	return &http.Client{Transport: &http2.Transport{
-		AllowHTTP: true,
-		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		},
-	}}
+	var protocols http.Protocols
+	protocols.SetUnencryptedHTTP2(true)
+	return &http.Client{Transport: &http.Transport{Protocols: &protocols}}
 }
 
 func TestH2CPriorKnowledgeManyStreamsOneConnection(t *testing.T) {
