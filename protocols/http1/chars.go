@@ -61,9 +61,9 @@ func trimOWS(buf []byte, s, e int) (int, int) {
 	return s, e
 }
 
-// equalFold compares b to an ASCII lower-case literal without allocating;
+// EqualFold compares b to an ASCII lower-case literal without allocating;
 // header names and tokens are case-insensitive (RFC 9110 §5.1).
-func equalFold(b []byte, lower string) bool {
+func EqualFold(b []byte, lower string) bool {
 	if len(b) != len(lower) {
 		return false
 	}

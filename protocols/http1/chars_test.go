@@ -36,14 +36,14 @@ func TestCharClasses(t *testing.T) {
 }
 
 func TestEqualFold(t *testing.T) {
-	if !equalFold([]byte("Content-LENGTH"), "content-length") {
+	if !EqualFold([]byte("Content-LENGTH"), "content-length") {
 		t.Error("mixed case should match")
 	}
-	if equalFold([]byte("content-lengtH "), "content-length") {
+	if EqualFold([]byte("content-lengtH "), "content-length") {
 		t.Error("different length should not match")
 	}
 	// '@'+32 is '`'; only letters may fold.
-	if equalFold([]byte("@"), "`") {
+	if EqualFold([]byte("@"), "`") {
 		t.Error("non-letters must not fold")
 	}
 }

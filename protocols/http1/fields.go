@@ -80,30 +80,30 @@ func (p *Parser) interpretField(buf []byte, f fieldSpan) *Error {
 	name := f.name.of(buf)
 	switch len(name) {
 	case 4:
-		if equalFold(name, "host") {
+		if EqualFold(name, "host") {
 			return p.addHost(buf, f.value)
 		}
 	case 6:
-		if equalFold(name, "expect") {
+		if EqualFold(name, "expect") {
 			// "100-continue" is the only expectation defined
 			// (RFC 9110 §10.1.1); others are ignored rather than
 			// answered with 417.
-			p.expect = p.expect || equalFold(f.value.of(buf), "100-continue")
+			p.expect = p.expect || EqualFold(f.value.of(buf), "100-continue")
 		}
 	case 7:
-		if equalFold(name, "upgrade") && !p.upgradeSeen {
+		if EqualFold(name, "upgrade") && !p.upgradeSeen {
 			p.upgradeSeen, p.upgrade = true, f.value
 		}
 	case 10:
-		if equalFold(name, "connection") {
+		if EqualFold(name, "connection") {
 			p.addConnection(buf, f.value)
 		}
 	case 14:
-		if equalFold(name, "content-length") {
+		if EqualFold(name, "content-length") {
 			return p.addContentLength(buf, f.value)
 		}
 	case 17:
-		if equalFold(name, "transfer-encoding") {
+		if EqualFold(name, "transfer-encoding") {
 			p.addTransferEncoding(buf, f.value)
 		}
 	}
@@ -130,11 +130,11 @@ func (p *Parser) addConnection(buf []byte, v span) {
 		s, e, next := listElement(buf, i, v.end)
 		opt := buf[s:e]
 		switch {
-		case equalFold(opt, "close"):
+		case EqualFold(opt, "close"):
 			p.connClose = true
-		case equalFold(opt, "keep-alive"):
+		case EqualFold(opt, "keep-alive"):
 			p.connKeepAlive = true
-		case equalFold(opt, "upgrade"):
+		case EqualFold(opt, "upgrade"):
 			p.connUpgrade = true
 		}
 		i = next

@@ -61,7 +61,7 @@ func (p *Parser) addTransferEncoding(buf []byte, v span) {
 			continue
 		}
 		p.teCodings++
-		if equalFold(buf[s:e], "chunked") {
+		if EqualFold(buf[s:e], "chunked") {
 			p.teChunkedTwice = p.teChunkedTwice || p.teChunkedSeen
 			p.teChunkedSeen, p.teLastChunked = true, true
 		} else {

@@ -1,5 +1,7 @@
 package websocket
 
+import "github.com/fasterapi/fasterapi/protocols/http1"
+
 import "strconv"
 
 // DeflateParams is the outcome of negotiating permessage-deflate
@@ -69,7 +71,7 @@ func negotiateDeflate(values [][]byte, opts HandshakeOptions) DeflateParams {
 // whether it is a well-formed permessage-deflate offer.
 func parseDeflateOffer(elem []byte) (p DeflateParams, ok bool) {
 	i := indexUnquoted(elem, ';')
-	if !equalFold(trimOWS(elem[:i]), "permessage-deflate") {
+	if !http1.EqualFold(trimOWS(elem[:i]), "permessage-deflate") {
 		return p, false
 	}
 	var serverNCT, clientNCT bool
@@ -82,23 +84,23 @@ func parseDeflateOffer(elem []byte) (p DeflateParams, ok bool) {
 			return p, false
 		}
 		switch {
-		case equalFold(name, "server_no_context_takeover"):
+		case http1.EqualFold(name, "server_no_context_takeover"):
 			if hasValue || serverNCT {
 				return p, false
 			}
 			serverNCT, p.ServerNoContextTakeover = true, true
-		case equalFold(name, "client_no_context_takeover"):
+		case http1.EqualFold(name, "client_no_context_takeover"):
 			if hasValue || clientNCT {
 				return p, false
 			}
 			clientNCT, p.ClientNoContextTakeover = true, true
-		case equalFold(name, "server_max_window_bits"):
+		case http1.EqualFold(name, "server_max_window_bits"):
 			bits := windowBits(value)
 			if !hasValue || bits == 0 || p.ServerMaxWindowBits != 0 {
 				return p, false
 			}
 			p.ServerMaxWindowBits = bits
-		case equalFold(name, "client_max_window_bits"):
+		case http1.EqualFold(name, "client_max_window_bits"):
 			bits := 15
 			if hasValue {
 				bits = windowBits(value)

@@ -91,31 +91,31 @@ type fields struct {
 func (f *fields) add(name, value []byte) {
 	switch len(name) {
 	case 7:
-		if equalFold(name, "upgrade") {
+		if http1.EqualFold(name, "upgrade") {
 			// Upgrade lists protocol[/version] (RFC 9110 §7.8); RFC 6455
 			// §4.2.1 wants the keyword "websocket" among them.
 			f.upgrade = f.upgrade || containsToken(value, "websocket")
 		}
 	case 10:
-		if equalFold(name, "connection") {
+		if http1.EqualFold(name, "connection") {
 			f.connUpg = f.connUpg || containsToken(value, "upgrade")
 		}
 	case 17:
-		if equalFold(name, "sec-websocket-key") {
+		if http1.EqualFold(name, "sec-websocket-key") {
 			f.key = value
 			f.keys++
 		}
 	case 21:
-		if equalFold(name, "sec-websocket-version") {
+		if http1.EqualFold(name, "sec-websocket-version") {
 			f.version = value
 			f.versions++
 		}
 	case 22:
-		if equalFold(name, "sec-websocket-protocol") {
+		if http1.EqualFold(name, "sec-websocket-protocol") {
 			f.protocols = append(f.protocols, value)
 		}
 	case 24:
-		if equalFold(name, "sec-websocket-extensions") {
+		if http1.EqualFold(name, "sec-websocket-extensions") {
 			f.extensions = append(f.extensions, value)
 		}
 	}

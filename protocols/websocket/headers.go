@@ -1,5 +1,7 @@
 package websocket
 
+import "github.com/fasterapi/fasterapi/protocols/http1"
+
 // Helpers for the header field grammar the handshake uses (RFC 9110 §5.5,
 // §5.6). protocols/http1 has its own unexported copies; these stay here so
 // the packages do not depend on each other's internals.
@@ -41,23 +43,6 @@ func trimOWS(b []byte) []byte {
 	return b
 }
 
-// equalFold compares b to an ASCII lower-case literal without allocating;
-// field names and the tokens the handshake looks for are case-insensitive.
-func equalFold(b []byte, lower string) bool {
-	if len(b) != len(lower) {
-		return false
-	}
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func equalFoldString(s, lower string) bool {
 	if len(s) != len(lower) {
 		return false
@@ -94,7 +79,7 @@ func nextElement(list []byte) (elem, rest []byte, ok bool) {
 // equal to lower, case-insensitively.
 func containsToken(v []byte, lower string) bool {
 	for e, rest, ok := nextElement(v); ok; e, rest, ok = nextElement(rest) {
-		if equalFold(e, lower) {
+		if http1.EqualFold(e, lower) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"github.com/fasterapi/fasterapi/protocols/http1"
 	"strings"
 	"testing"
 )
@@ -50,7 +51,7 @@ func TestTokenHelpers(t *testing.T) {
 	if !isTokenString("x-custom") || isTokenString("") || isTokenString("a:b") {
 		t.Error("isTokenString")
 	}
-	if !equalFold([]byte("UpGrade"), "upgrade") || equalFold([]byte("upgrades"), "upgrade") || equalFold([]byte("upgradf"), "upgrade") {
+	if !http1.EqualFold([]byte("UpGrade"), "upgrade") || http1.EqualFold([]byte("upgrades"), "upgrade") || http1.EqualFold([]byte("upgradf"), "upgrade") {
 		t.Error("equalFold")
 	}
 	if !validFieldValue("a b\tc") || validFieldValue("a\rb") || validFieldValue("a\nb") || validFieldValue("a\x00") {
