@@ -106,8 +106,8 @@ func (s *Server) Deliver(token uint64, r pybridge.Result) {
 	}
 	sess := v.(*session)
 	if stream := uint32(token); stream != 0 {
-		if sess.h2 != nil {
-			sess.h2.deliver(stream, r)
+		if h2 := sess.h2.Load(); h2 != nil {
+			h2.deliver(stream, r)
 		}
 	} else {
 		sess.completion.Store(&r)

@@ -33,8 +33,9 @@ type session struct {
 	// token identifies the session to Server.Deliver (the upper 32 bits of a call's token; the
 	// lower hold the HTTP/2 stream, 0 for HTTP/1.1).
 	token uint64
-	// h2 serves the connection once it turned out to speak HTTP/2.
-	h2 *h2session
+	// h2 serves the connection once it turned out to speak HTTP/2; atomic because Deliver
+	// reads it from other threads.
+	h2 atomic.Pointer[h2session]
 	// parked is set while an async handler runs: later pipelined requests wait in pending so
 	// responses stay in order. completion is where Deliver leaves the answer.
 	parked     bool
@@ -88,8 +89,8 @@ func (c *session) armPartial() {
 }
 
 func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
-	if c.h2 != nil {
-		return c.h2.OnData(in, out)
+	if h2 := c.h2.Load(); h2 != nil {
+		return h2.OnData(in, out)
 	}
 	if c.parked {
 		r := c.completion.Swap(nil)
@@ -119,10 +120,11 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		n, err := c.parser.Parse(data, &c.req)
 		if err == http1.ErrHTTP2Preface && c.first {
 			// HTTP/2 with prior knowledge (RFC 9113 §3.3): hand the connection over.
-			c.h2 = newH2Session(c)
+			h2 := newH2Session(c)
+			c.h2.Store(h2)
 			rest := append([]byte(nil), data...)
 			c.pending = nil
-			return c.h2.OnData(rest, out)
+			return h2.OnData(rest, out)
 		}
 		if err != nil && c.first && !speaksHTTP1(data) {
 			// Not HTTP/1.x at all (no "HTTP/" version on the first line): close without
