@@ -35,10 +35,45 @@ type h2answer struct {
 	result pybridge.Result
 }
 
+func h2Config(lim http1.Limits) http2.Config {
+	return http2.Config{MaxHeaderListSize: uint32(lim.MaxHeaderBytes), MaxBodyBytes: lim.MaxBodyBytes}
+}
+
 func newH2Session(c *session) *h2session {
-	lim := c.srv.opts.Limits
-	return &h2session{c: c, streams: make(map[uint32]*h2stream),
-		conn: http2.NewConn(http2.Config{MaxHeaderListSize: uint32(lim.MaxHeaderBytes), MaxBodyBytes: lim.MaxBodyBytes})}
+	return &h2session{c: c, streams: make(map[uint32]*h2stream), conn: http2.NewConn(h2Config(c.srv.opts.Limits))}
+}
+
+// upgradeH2C switches an HTTP/1.1 connection whose request asked for "Upgrade: h2c" with an
+// HTTP2-Settings field (RFC 7540 §3.2); that request becomes stream 1. It returns nil when the
+// request is not a valid upgrade, which is then served as plain HTTP/1.1 (the upgrade is
+// optional for a server).
+func upgradeH2C(c *session, req *http1.Request) *h2session {
+	if !http1.EqualFold(req.Upgrade, "h2c") {
+		return nil
+	}
+	var settings []byte
+	var found bool
+	head := http2.RequestHead{Method: string(req.Method), Authority: string(req.Host), Path: string(req.Target),
+		Body: req.Body}
+	for _, hd := range req.Headers {
+		if http1.EqualFold(hd.Name, "http2-settings") {
+			decoded, err := http2.DecodeSettingsHeader(string(hd.Value))
+			if err != nil || found {
+				return nil
+			}
+			settings, found = decoded, true
+			continue
+		}
+		head.Headers = append(head.Headers, http2.Header{Name: string(hd.Name), Value: string(hd.Value)})
+	}
+	if !found {
+		return nil
+	}
+	conn, err := http2.NewConnFromUpgrade(h2Config(c.srv.opts.Limits), settings, head)
+	if err != nil {
+		return nil
+	}
+	return &h2session{c: c, streams: make(map[uint32]*h2stream), conn: conn}
 }
 
 // deliver queues an async answer for a stream; the loop writes it on its next OnData.

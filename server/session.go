@@ -149,6 +149,14 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			break
 		}
 		c.first = false
+		if len(c.req.Upgrade) > 0 {
+			if h2 := upgradeH2C(c, &c.req); h2 != nil {
+				c.h2.Store(h2)
+				rest := append([]byte(nil), data[n:]...)
+				c.pending = nil
+				return h2.OnData(rest, out)
+			}
+		}
 		var keep bool
 		out, keep = c.serve(out)
 		c.parser.Reset()

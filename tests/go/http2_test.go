@@ -69,3 +69,23 @@ func TestH2SpecCleartext(t *testing.T) {
 		t.Log(strings.TrimSpace(string(out[strings.LastIndex(string(out), "Finished"):])))
 	})
 }
+
+// curl --http2 on a cleartext URL asks for "Upgrade: h2c" (RFC 7540 §3.2); the first request
+// is answered over HTTP/2 as stream 1 and later ones reuse the connection.
+func TestH2CUpgradeWithCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is required (make test installs it)")
+	}
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1")
+		out, err := exec.Command(curl, "-s", "--http2", "-w", " %{http_version}\n",
+			"http://"+s.addr+"/sleep?seconds=0.01", "http://"+s.addr+"/sync").CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl: %v\n%s", err, out)
+		}
+		if want := "{\"slept\":0.01} 2\n{\"sync\":\"ok\"} 2\n"; string(out) != want {
+			t.Fatalf("curl --http2 printed %q, want %q", out, want)
+		}
+	})
+}
