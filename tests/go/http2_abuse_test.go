@@ -16,38 +16,14 @@ import (
 func TestH2RapidResetIsCutOff(t *testing.T) {
 	forEachPython(t, func(t *testing.T, venv string) {
 		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1")
-		c, err := net.Dial("tcp", s.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-		var block bytes.Buffer
-		enc := hpack.NewEncoder(&block)
-		for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/sync"}} {
-			_ = enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
-		}
-		var out bytes.Buffer
-		out.WriteString(http2.ClientPreface)
-		fr := http2.NewFramer(&out, nil)
-		_ = fr.WriteSettings()
-		for id := uint32(1); id < 20000; id += 2 {
-			_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: true})
-			_ = fr.WriteRSTStream(id, http2.ErrCodeCancel)
-		}
-		go func() { _, _ = c.Write(out.Bytes()) }() // the server may stop reading midway
-		reader := http2.NewFramer(io.Discard, c)
-		for {
-			f, err := reader.ReadFrame()
-			if err != nil {
-				t.Fatalf("no GOAWAY before the connection ended: %v", err)
+		code := h2Attack(t, s.addr, func(fr *http2.Framer, block []byte) {
+			for id := uint32(1); id < 20000; id += 2 {
+				_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block, EndHeaders: true, EndStream: true})
+				_ = fr.WriteRSTStream(id, http2.ErrCodeCancel)
 			}
-			if ga, ok := f.(*http2.GoAwayFrame); ok {
-				if ga.ErrCode != http2.ErrCodeEnhanceYourCalm {
-					t.Fatalf("GOAWAY %v, want ENHANCE_YOUR_CALM", ga.ErrCode)
-				}
-				break
-			}
+		})
+		if code != http2.ErrCodeEnhanceYourCalm {
+			t.Fatalf("GOAWAY %v, want ENHANCE_YOUR_CALM", code)
 		}
 		// Other clients are still served.
 		r, _, _ := roundTrip(t, s, "GET /sync HTTP/1.1\r\nHost: x\r\n\r\n")
