@@ -137,7 +137,10 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	} else {
 		h.c.armIdle()
 	}
-	if h.conn.Closed() {
+	// Close on a connection error only. After the client's GOAWAY the client closes (RFC 9113
+	// §6.8); closing first with its next frames unread would reset the connection instead of
+	// answering them. An idle connection is cut by the keep-alive timeout.
+	if h.conn.Err() != nil {
 		return out, transport.CloseAfterWrite
 	}
 	return out, transport.Continue
