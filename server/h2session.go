@@ -182,7 +182,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 			Head: []byte("location: " + st.scheme + "://" + st.authority + target + "\r\n")})
 		return
 	}
-	if limit := srv.opts.LimitConcurrency; limit > 0 && srv.inflight.Load() >= limit {
+	if srv.overLimit() {
 		h.writeResult(id, st, &pybridge.Result{Status: 503, Head: retryAfter, Body: serviceUnavailableBody})
 		return
 	}
@@ -192,19 +192,13 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	m.SetField(pybridge.FieldPath, path)
 	m.SetFieldString(pybridge.FieldRawPath, rawPath)
 	m.SetFieldString(pybridge.FieldQuery, query)
-	m.SetFieldString(pybridge.FieldClientHost, h.c.info.RemoteHost)
-	m.SetFieldString(pybridge.FieldServerHost, h.c.info.LocalHost)
-	m.SetFieldString(pybridge.FieldScheme, st.scheme)
-	m.SetFieldString(pybridge.FieldHTTPVersion, "2")
-	m.SetPorts(h.c.info.RemotePort, h.c.info.LocalPort)
+	h.c.setConnFields(m, st.scheme, "2")
 	// HTTP/2 carries the authority as a pseudo-header; the app reads it as Host (RFC 9113 §8.3.1).
 	m.AddHeader([]byte("host"), []byte(st.authority))
 	for _, hd := range st.headers {
 		m.AddHeader([]byte(hd.Name), []byte(hd.Value))
 	}
-	for i := 0; i < sc.params.Len(); i++ {
-		m.AddParam(sc.params.Name(i), sc.params.Value(i))
-	}
+	addParams(m, &sc.params)
 	srv.inflight.Add(1)
 	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), m.Bytes(), st.body)
 	if r.Deferred {

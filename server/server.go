@@ -83,6 +83,12 @@ func (s *Server) RunClock(stop <-chan struct{}) {
 	}
 }
 
+// overLimit reports that --limit-concurrency calls are already running or awaiting.
+func (s *Server) overLimit() bool {
+	limit := s.opts.LimitConcurrency
+	return limit > 0 && s.inflight.Load() >= limit
+}
+
 // maxPipelined bounds the bytes a connection may send ahead while its answer is pending.
 func (s *Server) maxPipelined() int {
 	return s.opts.Limits.MaxRequestLine + s.opts.Limits.MaxHeaderBytes + int(s.opts.Limits.MaxBodyBytes)

@@ -235,7 +235,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
 	}
 
-	if limit := c.srv.opts.LimitConcurrency; limit > 0 && c.srv.inflight.Load() >= limit {
+	if c.srv.overLimit() {
 		return c.respond(out, 503, retryAfter, serviceUnavailableBody, keepAlive, head), keepAlive
 	}
 	m := &sc.meta
@@ -244,21 +244,15 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	m.SetField(pybridge.FieldPath, path)
 	m.SetField(pybridge.FieldRawPath, req.Path)
 	m.SetField(pybridge.FieldQuery, req.Query)
-	m.SetFieldString(pybridge.FieldClientHost, c.info.RemoteHost)
-	m.SetFieldString(pybridge.FieldServerHost, c.info.LocalHost)
-	m.SetFieldString(pybridge.FieldScheme, "http")
+	version := "1.1"
 	if req.ProtoMinor == 0 {
-		m.SetFieldString(pybridge.FieldHTTPVersion, "1.0")
-	} else {
-		m.SetFieldString(pybridge.FieldHTTPVersion, "1.1")
+		version = "1.0"
 	}
-	m.SetPorts(c.info.RemotePort, c.info.LocalPort)
+	c.setConnFields(m, "http", version)
 	for i := range req.Headers {
 		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
 	}
-	for i := 0; i < sc.params.Len(); i++ {
-		m.AddParam(sc.params.Name(i), sc.params.Value(i))
-	}
+	addParams(m, &sc.params)
 	c.srv.inflight.Add(1)
 	r := c.srv.caller.Call(handle, c.token<<32, m.Bytes(), req.Body)
 	if r.Deferred {
@@ -344,4 +338,21 @@ func speaksHTTP1(data []byte) bool {
 		line = data[:i]
 	}
 	return bytes.Contains(line, []byte(" HTTP/"))
+}
+
+// setConnFields stores what the connection, not the request, says about a call: peer and
+// listener addresses, scheme and protocol version.
+func (c *session) setConnFields(m *pybridge.Meta, scheme, version string) {
+	m.SetFieldString(pybridge.FieldClientHost, c.info.RemoteHost)
+	m.SetFieldString(pybridge.FieldServerHost, c.info.LocalHost)
+	m.SetFieldString(pybridge.FieldScheme, scheme)
+	m.SetFieldString(pybridge.FieldHTTPVersion, version)
+	m.SetPorts(c.info.RemotePort, c.info.LocalPort)
+}
+
+// addParams stores the route's path parameters; Meta wants them after all headers.
+func addParams(m *pybridge.Meta, params *router.Params) {
+	for i := 0; i < params.Len(); i++ {
+		m.AddParam(params.Name(i), params.Value(i))
+	}
 }
