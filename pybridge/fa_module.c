@@ -41,12 +41,22 @@ static PyObject *dumps(PyObject *m, PyObject *obj) {
 
 PyObject *fa_defer(PyObject *m, PyObject *unused);
 PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
+PyObject *fa_stream_send(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
+PyObject *fa_inbox_open(PyObject *m, PyObject *arg);
+PyObject *fa_inbox_take(PyObject *m, PyObject *arg);
 
 static PyMethodDef methods[] = {
     {"defer", fa_defer, METH_NOARGS,
      "defer() -> token: the running request is answered later with complete(token, ...)."},
     {"complete", (PyCFunction)(void (*)(void))fa_complete, METH_FASTCALL,
      "complete(token, default_status, result): send the answer of a deferred request."},
+    {"send", (PyCFunction)(void (*)(void))fa_stream_send, METH_FASTCALL,
+     "send(token, op, code, data) -> int: a stream operation for a connection; returns the bytes "
+     "queued on it, or -1 once it is gone."},
+    {"inbox_open", fa_inbox_open, METH_O,
+     "inbox_open(eventfd) -> id: register this interpreter's event inbox, signalled on eventfd."},
+    {"inbox_take", fa_inbox_take, METH_O,
+     "inbox_take(id) -> list of (token, kind, code, data): the events queued since the last take."},
     {"install", (PyCFunction)(void (*)(void))install, METH_FASTCALL,
      "install(dispatch, encoder): register the app's dispatcher and the fallback JSON encoder."},
     {"dumps", dumps, METH_O,

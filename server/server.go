@@ -4,11 +4,13 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/protocols/websocket"
 	"github.com/fasterapi/fasterapi/pybridge"
 	"github.com/fasterapi/fasterapi/pyhost"
 	"github.com/fasterapi/fasterapi/router"
@@ -25,6 +27,10 @@ type Options struct {
 	// LimitConcurrency answers 503 once this many handler calls are running or awaiting
 	// (0: no limit), so overload sheds requests instead of queueing them without bound.
 	LimitConcurrency int64
+	// WebSocket is what the opening handshake agrees to (permessage-deflate).
+	WebSocket websocket.HandshakeOptions
+	// WSMaxSize bounds a received WebSocket message (0: the protocol package's default).
+	WSMaxSize int64
 }
 
 // Caller runs a route's handler; pyhost.Host is the real one. A Deferred result is answered
@@ -38,6 +44,8 @@ type Server struct {
 	opts     Options
 	caller   Caller
 	router   *router.Router
+	// wsRouter holds the WebSocket routes, which share paths with HTTP routes.
+	wsRouter *router.Router
 	draining func() bool
 	date     atomic.Pointer[[]byte]
 	// sessions maps a session's token to it, so a deferred answer finds its connection.
@@ -49,15 +57,22 @@ type Server struct {
 
 var serverHeader = []byte("fasterapi")
 
+// websocketMethod marks a WebSocket route in the app's route table.
+const websocketMethod = "WEBSOCKET"
+
 // New builds the router from the route table. draining reports a shutdown in progress.
 func New(routes []pyhost.Route, caller Caller, opts Options, draining func() bool) (*Server, error) {
-	r := router.New()
+	r, ws := router.New(), router.New()
 	for i, rt := range routes {
-		if err := r.Add(rt.Methods, rt.Path, i); err != nil {
+		target, methods := r, rt.Methods
+		if slices.Contains(methods, websocketMethod) {
+			target, methods = ws, []string{"GET"}
+		}
+		if err := target.Add(methods, rt.Path, i); err != nil {
 			return nil, fmt.Errorf("route %q: %w", rt.Path, err)
 		}
 	}
-	s := &Server{opts: opts, caller: caller, router: r, draining: draining}
+	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, draining: draining}
 	s.tickDate(time.Now())
 	return s, nil
 }

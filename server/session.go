@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/protocols/websocket"
 	"github.com/fasterapi/fasterapi/pybridge"
 	"github.com/fasterapi/fasterapi/router"
 	"github.com/fasterapi/fasterapi/transport"
@@ -42,6 +43,20 @@ type session struct {
 	parkedHead bool
 	parkedKeep bool
 	completion atomic.Pointer[pybridge.Result]
+	// stream is the send queue of a long-lived handler (WebSocket, streamed response), made
+	// by its first operation; nil otherwise.
+	stream   atomic.Pointer[streamQueue]
+	retrying atomic.Bool
+	// wsPending: a WebSocket handshake waits for its handler to accept; handshake is what
+	// was negotiated. ws is the connection once accepted.
+	wsPending   bool
+	handshake   websocket.Handshake
+	ws          *websocket.Conn
+	handlerDone bool
+	lingering   bool
+	// streaming: a streamed response's head was sent; chunked: its body is chunk-coded.
+	streaming bool
+	chunked   bool
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -58,6 +73,9 @@ func (c *session) Deadline() int64 { return c.deadline.Load() }
 func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
+	if q := c.stream.Load(); q != nil {
+		q.close(websocket.CloseAbnormal)
+	}
 	if c.parked {
 		c.srv.inflight.Add(-1)
 		c.parked = false
@@ -92,8 +110,30 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 	if h2 := c.h2.Load(); h2 != nil {
 		return h2.OnData(in, out)
 	}
+	if c.ws != nil {
+		return c.onWebSocket(in, out)
+	}
 	if c.parked {
 		r := c.completion.Swap(nil)
+		if q := c.stream.Load(); q != nil {
+			var closeNow bool
+			out, closeNow = c.pump(out, q)
+			if closeNow {
+				return out, transport.CloseAfterWrite
+			}
+			if c.ws != nil { // accepted: bytes that came early are the first frames
+				if r != nil {
+					c.completion.Store(r)
+				}
+				early := append(c.pending, in...)
+				c.pending = nil
+				return c.onWebSocket(early, out)
+			}
+			if r != nil && q.pending() { // write everything the handler sent before its end
+				c.completion.Store(r)
+				r = nil
+			}
+		}
 		if r == nil {
 			// Pipelined bytes wait while the async answer is pending, but not without bound:
 			// more than one maximal request means the client is not waiting for answers.
@@ -105,7 +145,22 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		}
 		c.parked = false
 		c.srv.inflight.Add(-1)
-		out = c.respondResult(out, r, c.parkedKeep, c.parkedHead)
+		if q := c.stream.Swap(nil); q != nil {
+			q.finish()
+		}
+		switch {
+		case c.streaming:
+			out = c.endStream(out)
+		case c.wsPending: // the handler ended without accepting
+			c.wsPending = false
+			if r.Status < 400 {
+				r.Status, r.JSON, r.Head, r.Body = 403, true, nil, []byte(`{"detail":"Forbidden"}`)
+			}
+			c.pending = nil
+			return c.respondResult(out, r, false, false), transport.CloseAfterWrite
+		default:
+			out = c.respondResult(out, r, c.parkedKeep, c.parkedHead)
+		}
 		if !c.parkedKeep {
 			c.pending = nil
 			return out, transport.CloseAfterWrite
@@ -220,6 +275,9 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if hasPercent(path) {
 		sc.path = percentDecode(sc.path[:0], path)
 		path = sc.path
+	}
+	if isWebSocketUpgrade(req) {
+		return c.serveWebSocket(out, path, sc)
 	}
 	sc.params.Reset()
 	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])

@@ -44,6 +44,9 @@ type ConnInfo struct {
 	// no new bytes: how an answer produced elsewhere (an async handler) gets written. It may
 	// be called from any goroutine or thread.
 	Wake func()
+	// Buffered reports the bytes written to the connection that the socket has not taken
+	// yet, so a session can stop feeding a peer that does not read. Loop thread only.
+	Buffered func() int
 }
 
 // Factory makes the session of a new connection, on the loop thread that will serve it.

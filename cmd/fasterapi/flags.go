@@ -25,6 +25,9 @@ type serveFlags struct {
 	maxHeaderBytes   int
 	maxBodySize      int64
 	accessLog        bool
+	wsMaxSize        int64
+	wsDeflate        bool
+	ssePing          time.Duration
 	handlerTimeout   time.Duration
 	mode             string
 	limitConcurrency int64
@@ -56,6 +59,9 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.IntVar(&f.interpreters, "interpreters", runtime.NumCPU(), "interpreter threads in pooled mode")
 	fs.IntVar(&f.queueSize, "queue-size", 1024, "calls that may wait for a free interpreter in pooled mode (503 beyond)")
 	fs.Int64Var(&f.limitConcurrency, "limit-concurrency", 0, "answer 503 (Retry-After: 1) when this many handler calls are already running (0: no limit)")
+	fs.Int64Var(&f.wsMaxSize, "ws-max-size", 16<<20, "largest WebSocket message in bytes (the connection is closed with 1009 beyond)")
+	fs.BoolVar(&f.wsDeflate, "ws-per-message-deflate", true, "accept WebSocket permessage-deflate compression when the client offers it")
+	fs.DurationVar(&f.ssePing, "sse-ping-interval", 15*time.Second, "send a keep-alive comment on a Server-Sent Events stream idle this long")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)
@@ -111,7 +117,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 // secondsAsDurations lets duration flags take uvicorn's plain seconds ("--timeout-keep-alive 5").
 func secondsAsDurations(args []string) []string {
 	durations := map[string]bool{"graceful-timeout": true, "timeout-graceful-shutdown": true,
-		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true,
+		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true, "sse-ping-interval": true,
 		"timeout-handler": true}
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/protocols/websocket"
 	"github.com/fasterapi/fasterapi/pybridge"
 	"github.com/fasterapi/fasterapi/pyhost"
 	"github.com/fasterapi/fasterapi/server"
@@ -44,6 +45,7 @@ func serve(args []string) int {
 	log := newLogger(f.logLevel)
 	os.Setenv("FASTERAPI_LOG_LEVEL", f.logLevel)
 	// Async handlers are timed by their own asyncio loop (fasterapi._concurrency).
+	os.Setenv("FASTERAPI_SSE_PING_INTERVAL", strconv.FormatFloat(f.ssePing.Seconds(), 'f', -1, 64))
 	os.Setenv("FASTERAPI_TIMEOUT_HANDLER", strconv.FormatFloat(f.handlerTimeout.Seconds(), 'f', -1, 64))
 	host, err := startHost(f, func(msg string) { log.Warn("%s", msg) })
 	if err != nil {
@@ -60,6 +62,8 @@ func serve(args []string) int {
 		HeaderTimeout:    f.headerTimeout,
 		BodyTimeout:      f.bodyTimeout,
 		LimitConcurrency: f.limitConcurrency,
+		WebSocket:        websocket.HandshakeOptions{Deflate: f.wsDeflate},
+		WSMaxSize:        f.wsMaxSize,
 	}
 	if f.accessLog {
 		opts.AccessLog = func(line string) { log.Info("%s", line) }
@@ -71,6 +75,7 @@ func serve(args []string) int {
 		return 1
 	}
 	pybridge.SetDeliver(srv.Deliver)
+	pybridge.SetStreamSink(srv.StreamSend)
 	tr = transport.New(transport.Config{
 		Host:         f.host,
 		Port:         f.port,

@@ -20,8 +20,10 @@ from .responses import (
     PlainTextResponse,
     RedirectResponse,
     Response,
+    StreamingResponse,
 )
 from .routing import APIRouter
+from .websockets import WebSocket, WebSocketDisconnect
 
 __all__ = [
     "APIRouter",
@@ -44,7 +46,10 @@ __all__ = [
     "RequestValidationError",
     "Response",
     "Security",
+    "StreamingResponse",
     "ValidationError",
+    "WebSocket",
+    "WebSocketDisconnect",
     "__version__",
     "status",
 ]

@@ -94,6 +94,13 @@ def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Corouti
             # SystemExit or KeyboardInterrupt from a handler: asyncio would stop this
             # interpreter's loop for good. Answer 500 and keep serving, as uvicorn does.
             result = _crash_response()
+        from .responses import StreamingResponse
+
+        if isinstance(result, StreamingResponse):
+            from ._streamed import run_streamed
+
+            await run_streamed(token, result)
+            return
         _fasterapi.complete(token, default_status, result)
 
     loop.create_task(answer())

@@ -7,14 +7,14 @@ from contextlib import AbstractAsyncContextManager
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._concurrency import run_coroutine
+from ._concurrency import HOSTED, run_coroutine
 from ._errorlog import log_exception
 from .datastructures import State
 from .exception_handlers import http_exception_response, validation_error_response
 from .exceptions import HTTPException, RequestValidationError
 from .params import Depends
 from .requests import Request
-from .responses import JSONResponse, PlainTextResponse, Response
+from .responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from .routing import APIRouter
 
 if TYPE_CHECKING:
@@ -107,10 +107,17 @@ class FasterAPI(APIRouter):
         """
         try:
             if self.dependency_overrides:
-                return self.routes[route_index].handle_full(raw, self)
-            return self.routes[route_index].handle(raw, self)
+                result = self.routes[route_index].handle_full(raw, self)
+            else:
+                result = self.routes[route_index].handle(raw, self)
         except Exception as exc:
             return self._handle_exception(exc, raw)
+        if isinstance(result, StreamingResponse) and HOSTED:
+            from ._streamed import start_streamed
+
+            start_streamed(result)
+            return None
+        return result
 
     def _handle_exception(self, exc: Exception, raw: RawRequest) -> Response:
         try:

@@ -152,3 +152,20 @@ class RedirectResponse(Response):
         # character that already has URL meaning.
         location = quote(str(url), safe=":/%#?=@[]!$&'()*+,;")
         self.headers["location"] = location
+
+
+class StreamingResponse(Response):
+    """A body produced piece by piece by a sync or async iterator of str/bytes.
+
+    The host sends each piece as it comes (chunked on HTTP/1.1), waits while the client is
+    slow to read, and cancels the iteration as soon as the client goes away.
+    """
+
+    def __init__(self, content: Any, status_code: int = 200,
+                 headers: Mapping[str, str] | None = None,
+                 media_type: str | None = None) -> None:
+        super().__init__(None, status_code=status_code, headers=headers, media_type=media_type)
+        if isinstance(content, (str, bytes, memoryview)):
+            raise TypeError("StreamingResponse content must be an iterator or async iterator; "
+                            "use Response for a complete body")
+        self.body_iterator = content

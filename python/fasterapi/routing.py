@@ -428,6 +428,93 @@ def _log_cleanup_failure(failure: BaseException | None, raw: RawRequest) -> None
         log_exception(f"Exception closing a dependency for {raw.method} {raw.path}")
 
 
+class APIWebSocketRoute:
+    """A WebSocket endpoint: `async def handler(websocket: WebSocket, ...)` with path, query,
+    header and cookie parameters and dependencies like an HTTP route."""
+
+    include_in_schema = False
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], *, name: str | None = None,
+                 dependencies: Sequence[Depends] | None = None) -> None:
+        self.path = path
+        self.endpoint = endpoint
+        self.name = name if name is not None else getattr(endpoint, "__name__", "endpoint")
+        self.param_names = path_param_names(path)
+        self.dependencies = list(dependencies or [])
+        self.plan = build_plan(endpoint, set(self.param_names), self.dependencies)
+        if call_kind(endpoint) == 0:
+            raise TypeError(f"{describe(endpoint)}: a WebSocket endpoint must be `async def`")
+
+    def table_entry(self) -> tuple[str, tuple[str, ...], int, str]:
+        return (self.path, ("WEBSOCKET",), 200, self.name)
+
+    def with_prefix(self, prefix: str, dependencies: Sequence[Depends] = ()) -> APIWebSocketRoute:
+        return APIWebSocketRoute(prefix + self.path, self.endpoint, name=self.name,
+                                 dependencies=[*dependencies, *self.dependencies])
+
+    def handle(self, raw: RawRequest, app: Any) -> object:
+        if not HOSTED:
+            raise RuntimeError("WebSocket routes are served by the FasterAPI host "
+                               "(`fasterapi serve`), not called directly")
+        import _fasterapi
+
+        from ._stream import attach
+        from .websockets import WebSocket
+
+        token = _fasterapi.defer()
+        channel = attach(token)
+        websocket = WebSocket(raw, app, channel)
+        loop = channel.loop
+
+        def start() -> None:
+            channel.task = loop.create_task(self._run(token, websocket, app))
+
+        loop.call_soon_threadsafe(start)
+        return None
+
+    handle_full = handle
+
+    async def _run(self, token: int, websocket: Any, app: Any) -> None:
+        import _fasterapi
+
+        from ._errorlog import log_exception
+        from ._stream import detach
+        from .exceptions import HTTPException, RequestValidationError
+        from .responses import PlainTextResponse
+        from .websockets import WebSocketDisconnect, WebSocketState
+
+        result: Response | None = None
+        ctx = SolveContext(websocket._raw, app, False, None)
+        ctx.request = websocket
+        try:
+            values = await run_async(solve_values(self.plan, ctx, False))
+            outcome = self.endpoint(**values)
+            if type(outcome) is CoroutineType:
+                await outcome
+            if ctx.stack:
+                _raise_if(await run_async(unwind(ctx, None)))
+        except WebSocketDisconnect:
+            pass
+        except (RequestValidationError, HTTPException) as exc:
+            # FastAPI closes with 1008 (policy violation); before the accept that is a 403.
+            reason = (str(exc.detail) if isinstance(exc, HTTPException)
+                      else "request validation failed")
+            if websocket.application_state is not WebSocketState.DISCONNECTED:
+                await websocket.close(1008, reason[:120])
+        except Exception:
+            log_exception(f"Exception in WebSocket endpoint {self.path}")
+            if websocket.application_state is WebSocketState.CONNECTING:
+                result = PlainTextResponse("Internal Server Error", status_code=500)
+            elif websocket.application_state is WebSocketState.CONNECTED:
+                await websocket.close(1011)
+        finally:
+            detach(websocket._channel)
+            _fasterapi.complete(token, 200, result)
+
+    def __repr__(self) -> str:
+        return f"<APIWebSocketRoute {self.path}>"
+
+
 class APIRouter:
     """A group of routes with a common prefix, tags, dependencies and responses."""
 
@@ -451,7 +538,7 @@ class APIRouter:
         self.responses = dict(responses or {})
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
-        self.routes: list[APIRoute] = []
+        self.routes: list[APIRoute | APIWebSocketRoute] = []
 
     def add_api_route(
         self,
@@ -480,6 +567,38 @@ class APIRouter:
         )
         self.routes.append(route)
         return route
+
+    def add_api_websocket_route(self, path: str, endpoint: Callable[..., Any], *,
+                                name: str | None = None,
+                                dependencies: Sequence[Depends] | None = None) -> APIWebSocketRoute:
+        route = APIWebSocketRoute(self.prefix + path, endpoint, name=name,
+                                  dependencies=[*self.dependencies, *(dependencies or [])])
+        self.routes.append(route)
+        return route
+
+    add_websocket_route = add_api_websocket_route
+
+    def websocket(self, path: str, name: str | None = None, *,
+                  dependencies: Sequence[Depends] | None = None
+                  ) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        """Register an `async def` WebSocket endpoint, as FastAPI's `@app.websocket`."""
+        def decorator(func: DecoratedCallable) -> DecoratedCallable:
+            self.add_api_websocket_route(path, func, name=name, dependencies=dependencies)
+            return func
+
+        return decorator
+
+    def sse(self, path: str, **kwargs: Any) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        """Register an `async def handler(sse: SSEConnection, ...)` that streams Server-Sent
+        Events on GET `path` (see fasterapi.sse)."""
+        from .sse import EventSourceResponse, sse_endpoint
+
+        def decorator(func: DecoratedCallable) -> DecoratedCallable:
+            kwargs.setdefault("response_class", EventSourceResponse)
+            self.add_api_route(path, sse_endpoint(func), methods=["GET"], **kwargs)
+            return func
+
+        return decorator
 
     def api_route(
         self,
@@ -535,6 +654,10 @@ class APIRouter:
         if unknown:
             raise TypeError(f"include_router option(s) {', '.join(unknown)} not supported yet")
         for route in router.routes:
+            if isinstance(route, APIWebSocketRoute):
+                self.routes.append(route.with_prefix(
+                    self.prefix + prefix, [*self.dependencies, *(dependencies or [])]))
+                continue
             extra = route.copy_options()
             if default_response_class is not None and (
                     route.response_class is router.default_response_class):

@@ -1,0 +1,118 @@
+package pybridge
+
+import (
+	"encoding/binary"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+type record struct {
+	token uint64
+	kind  EventKind
+	code  int
+	data  string
+}
+
+func decodeRecords(t *testing.T, b []byte) []record {
+	t.Helper()
+	var out []record
+	for len(b) > 0 {
+		if len(b) < recordHead {
+			t.Fatalf("truncated record head: %d bytes", len(b))
+		}
+		n := int(binary.NativeEndian.Uint32(b[11:]))
+		out = append(out, record{binary.NativeEndian.Uint64(b), EventKind(b[8]),
+			int(binary.NativeEndian.Uint16(b[9:])), string(b[recordHead : recordHead+n])})
+		b = b[recordHead+n:]
+	}
+	return out
+}
+
+func newTestInbox(t *testing.T) (*Inbox, int) {
+	fd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = unix.Close(fd) })
+	return &Inbox{fd: fd}, fd
+}
+
+func eventfdCount(t *testing.T, fd int) uint64 {
+	var b [8]byte
+	if _, err := unix.Read(fd, b[:]); err == unix.EAGAIN {
+		return 0
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return binary.NativeEndian.Uint64(b[:])
+}
+
+func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
+	in, fd := newTestInbox(t)
+	in.Post(1<<32, EventText, 0, []byte("hello"))
+	in.Post(2<<32, EventDisconnect, 1006, nil)
+	in.Post(1<<32, EventBinary, 0, []byte{0, 1, 2})
+	if got := eventfdCount(t, fd); got != 1 {
+		t.Fatalf("eventfd signalled %d times for one burst, want 1", got)
+	}
+	var got []record
+	in.drain(func(b []byte) { got = decodeRecords(t, append([]byte(nil), b...)) })
+	want := []record{{1 << 32, EventText, 0, "hello"}, {2 << 32, EventDisconnect, 1006, ""},
+		{1 << 32, EventBinary, 0, "\x00\x01\x02"}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("record %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	called := false
+	in.drain(func([]byte) { called = true })
+	if called {
+		t.Error("drain of an empty inbox called f")
+	}
+	in.Post(3, EventDrained, 0, nil) // after a drain the next event signals again
+	if got := eventfdCount(t, fd); got != 1 {
+		t.Fatalf("eventfd signalled %d times after drain, want 1", got)
+	}
+}
+
+func TestInboxConcurrentPostersLoseNothing(t *testing.T) {
+	in, _ := newTestInbox(t)
+	const posters, each = 8, 500
+	var wg sync.WaitGroup
+	for p := range posters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				in.Post(uint64(p), EventText, 0, []byte("m"))
+			}
+		}()
+	}
+	total := 0
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for finished := false; !finished; {
+		select {
+		case <-done:
+			finished = true
+		default:
+		}
+		in.drain(func(b []byte) { total += len(decodeRecords(t, append([]byte(nil), b...))) })
+	}
+	if total != posters*each {
+		t.Fatalf("drained %d events, want %d", total, posters*each)
+	}
+}
+
+func TestInboxByIDRejectsUnknownIDs(t *testing.T) {
+	for _, id := range []int{0, -1, 1 << 20} {
+		if InboxByID(id) != nil {
+			t.Errorf("InboxByID(%d) found an inbox", id)
+		}
+	}
+}

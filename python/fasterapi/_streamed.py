@@ -1,0 +1,110 @@
+"""Sending a StreamingResponse: the head, then each piece of the body as its iterator yields
+it, paced by the client's reading, cancelled when the client goes away."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import _fasterapi
+
+from ._concurrency import start_host_loop
+from ._errorlog import log_exception
+from ._stream import (
+    OP_ABORT,
+    OP_HTTP_BODY,
+    OP_HTTP_START,
+    Disconnected,
+    attach,
+    detach,
+    header_lines,
+)
+from .responses import PlainTextResponse, StreamingResponse
+
+_DONE = object()
+
+
+def start_streamed(response: StreamingResponse) -> None:
+    """Answer the request being dispatched with `response`, streamed from the asyncio loop."""
+    token = _fasterapi.defer()
+    loop = start_host_loop()
+    loop.call_soon_threadsafe(lambda: loop.create_task(run_streamed(token, response)))
+
+
+async def run_streamed(token: int, response: StreamingResponse) -> None:
+    try:
+        channel = attach(token)
+    except RuntimeError as exc:  # a connection that cannot stream (HTTP/2 for now)
+        log_exception(f"cannot send a StreamingResponse: {exc}")
+        await _close(response.body_iterator)
+        _fasterapi.complete(token, 500, PlainTextResponse(str(exc), status_code=500))
+        return
+    channel.cancel_on_disconnect = True
+    channel.task = asyncio.current_task()
+    started = False
+    failed: Any = None
+    try:
+        channel.send(OP_HTTP_START, response.status_code, header_lines(response.raw_headers))
+        started = True
+        ping = getattr(response, "ping_interval", None)
+        async for piece in _pieces(response.body_iterator, ping):
+            data = piece.encode(response.charset) if isinstance(piece, str) else bytes(piece)
+            if data:
+                await channel.send_paced(OP_HTTP_BODY, 0, data)
+    except (Disconnected, asyncio.CancelledError):
+        if channel.disconnect is None:
+            raise  # cancelled for another reason than the client leaving
+    except Exception:
+        log_exception("a StreamingResponse's body iterator raised")
+        if started:
+            with contextlib.suppress(Disconnected):
+                channel.send(OP_ABORT)  # an incomplete body tells the client it failed
+        else:
+            failed = PlainTextResponse("Internal Server Error", status_code=500)
+    finally:
+        detach(channel)
+        await _close(response.body_iterator)
+        _fasterapi.complete(token, response.status_code, failed)
+
+
+async def _pieces(iterator: Any, ping: float | None) -> AsyncIterator[Any]:
+    """The iterator's pieces; sync iterators step in a worker thread, as in Starlette. With a
+    ping interval, an SSE comment is yielded whenever the iterator stays silent that long."""
+    if hasattr(iterator, "__aiter__"):
+        source = aiter(iterator)
+
+        async def step() -> Any:
+            return await anext(source, _DONE)
+    else:
+        sync: Iterator[Any] = iter(iterator)
+
+        async def step() -> Any:
+            return await asyncio.to_thread(next, sync, _DONE)
+    while True:
+        pending = asyncio.ensure_future(step())
+        try:
+            while ping:
+                done, _ = await asyncio.wait({pending}, timeout=ping)
+                if done:
+                    break
+                yield b": ping\n\n"
+            item = await pending
+        finally:
+            if not pending.done():
+                pending.cancel()
+        if item is _DONE:
+            return
+        yield item
+
+
+async def _close(iterator: Any) -> None:
+    closer = getattr(iterator, "aclose", None)
+    try:
+        if closer is not None:
+            await closer()
+        elif hasattr(iterator, "close"):
+            iterator.close()
+    except Exception:
+        log_exception("closing a StreamingResponse's body iterator raised")

@@ -1,0 +1,157 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"github.com/fasterapi/fasterapi/pybridge"
+)
+
+// A long-lived handler (WebSocket, streamed response, SSE) talks to its connection through a
+// streamQueue: its interpreter's asyncio thread appends operations and wakes the connection,
+// whose event loop writes them out as the socket takes them. Events for the handler go the
+// other way, through the interpreter's pybridge.Inbox.
+
+// Send-side limits. A handler whose queue passes highWater is told to wait (its send awaits
+// EventDrained), so a client that does not read costs at most about highWater plus one
+// message plus the transport's buffer, never unbounded memory.
+const (
+	highWater = 1 << 20
+	lowWater  = 256 << 10
+	// writeWater is how much the transport may hold unsent before the loop stops moving
+	// queued operations into it.
+	writeWater = 256 << 10
+	// stallRetry is how soon a connection whose socket was full looks again.
+	stallRetry = 2 * time.Millisecond
+)
+
+// Answers of Server.StreamSend besides a queue length.
+const (
+	streamGone        = -1 // the connection closed: the handler sees a disconnect
+	streamUnsupported = -2 // this kind of connection cannot carry the operation
+)
+
+type streamOp struct {
+	op   pybridge.StreamOp
+	code int
+	data []byte
+}
+
+type streamQueue struct {
+	mu        sync.Mutex
+	ops       []streamOp
+	queued    int64
+	wantDrain bool
+	gone      bool
+	inbox     *pybridge.Inbox
+	token     uint64
+}
+
+// push appends an operation; it returns the bytes queued, or streamGone.
+func (q *streamQueue) push(op pybridge.StreamOp, code int, data []byte) int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.gone {
+		return streamGone
+	}
+	if op == pybridge.OpAttach {
+		q.inbox = pybridge.InboxByID(code)
+		return q.queued
+	}
+	q.ops = append(q.ops, streamOp{op: op, code: code, data: append([]byte(nil), data...)})
+	q.queued += int64(len(data))
+	if q.queued > highWater {
+		q.wantDrain = true
+	}
+	return q.queued
+}
+
+// take removes the queued operations, at most budget bytes of them (at least one).
+func (q *streamQueue) take(dst []streamOp, budget int) []streamOp {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for n < len(q.ops) && (n == 0 || budget > 0) {
+		budget -= len(q.ops[n].data)
+		dst = append(dst, q.ops[n])
+		q.queued -= int64(len(q.ops[n].data))
+		n++
+	}
+	rest := copy(q.ops, q.ops[n:])
+	clear(q.ops[rest:])
+	q.ops = q.ops[:rest]
+	if q.wantDrain && q.queued < lowWater && q.inbox != nil {
+		q.wantDrain = false
+		q.inbox.Post(q.token, pybridge.EventDrained, 0, nil)
+	}
+	return dst
+}
+
+// pending reports whether operations wait.
+func (q *streamQueue) pending() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.ops) > 0
+}
+
+// post sends an event to the handler, if it attached an inbox.
+func (q *streamQueue) post(kind pybridge.EventKind, code int, data []byte) {
+	q.mu.Lock()
+	inbox := q.inbox
+	q.mu.Unlock()
+	if inbox != nil {
+		inbox.Post(q.token, kind, code, data)
+	}
+}
+
+// close marks the connection gone and tells the handler, once.
+func (q *streamQueue) close(code int) {
+	q.mu.Lock()
+	if q.gone {
+		q.mu.Unlock()
+		return
+	}
+	q.gone = true
+	q.ops = nil
+	inbox := q.inbox
+	q.mu.Unlock()
+	if inbox != nil {
+		inbox.Post(q.token, pybridge.EventDisconnect, code, nil)
+	}
+}
+
+// finish marks the queue of a handler that completed: later operations see streamGone.
+func (q *streamQueue) finish() {
+	q.mu.Lock()
+	q.gone = true
+	q.ops = nil
+	q.mu.Unlock()
+}
+
+// StreamSend is the pybridge.StreamSink: it queues a long-lived handler's operation on its
+// connection and wakes the connection's event loop. It may be called from any thread.
+func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data []byte) int64 {
+	v, ok := s.sessions.Load(token >> 32)
+	if !ok {
+		return streamGone
+	}
+	sess := v.(*session)
+	if uint32(token) != 0 {
+		return streamUnsupported // HTTP/2 streams do not stream yet
+	}
+	q := sess.stream.Load()
+	if q == nil {
+		if op != pybridge.OpAttach {
+			return streamGone
+		}
+		// The handler's first operation, made inside its call on the loop thread or later
+		// from its asyncio thread while the connection waits for it.
+		sess.stream.CompareAndSwap(nil, &streamQueue{token: token})
+		q = sess.stream.Load()
+	}
+	n := q.push(op, code, data)
+	if op != pybridge.OpAttach && n >= 0 {
+		sess.info.Wake()
+	}
+	return n
+}

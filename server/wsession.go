@@ -1,0 +1,269 @@
+package server
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/protocols/websocket"
+	"github.com/fasterapi/fasterapi/pybridge"
+	"github.com/fasterapi/fasterapi/router"
+	"github.com/fasterapi/fasterapi/transport"
+)
+
+// closeWait is how long the server waits for the peer's Close after sending its own
+// (RFC 6455 §7.1.1 lets the server close the TCP connection once both Closes crossed).
+const closeWait = 5 * time.Second
+
+// closeLinger is how long a connection failed for a protocol error keeps draining input.
+const closeLinger = 2 * time.Second
+
+var forbiddenBody = []byte(`{"detail":"no WebSocket route matches this path"}`)
+
+// isWebSocketUpgrade reports an HTTP/1.1 request asking to become a WebSocket (RFC 6455 §4.1).
+func isWebSocketUpgrade(req *http1.Request) bool {
+	return len(req.Upgrade) > 0 && http1.EqualFold(req.Upgrade, "websocket")
+}
+
+// serveWebSocket answers an opening handshake: an invalid one is refused here; a valid one to
+// a WebSocket route starts its handler, which accepts or refuses through the stream queue.
+// The Starlette convention is kept: a path without a WebSocket route, or a handler that closes
+// before accepting, gets 403.
+func (c *session) serveWebSocket(out []byte, path []byte, sc *scratch) ([]byte, bool) {
+	req := &c.req
+	sc.params.Reset()
+	handle, res, _, _ := c.srv.wsRouter.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
+	if res != router.Found {
+		return c.respond(out, 403, jsonType, forbiddenBody, false, false), false
+	}
+	hs, herr := websocket.Accept(req, c.srv.opts.WebSocket)
+	if herr != nil {
+		return websocket.AppendHandshakeError(out, herr, serverHeader, *c.srv.date.Load()), false
+	}
+	if c.srv.overLimit() {
+		return c.respond(out, 503, retryAfter, serviceUnavailableBody, false, false), false
+	}
+	m := &sc.meta
+	m.Reset()
+	m.SetField(pybridge.FieldMethod, req.Method)
+	m.SetField(pybridge.FieldPath, path)
+	m.SetField(pybridge.FieldRawPath, req.Path)
+	m.SetField(pybridge.FieldQuery, req.Query)
+	c.setConnFields(m, "ws", "1.1")
+	for i := range req.Headers {
+		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
+	}
+	addParams(m, &sc.params)
+	c.srv.inflight.Add(1)
+	r := c.srv.caller.Call(handle, c.token<<32, m.Bytes(), nil)
+	if !r.Deferred {
+		c.srv.inflight.Add(-1)
+		return c.respondResult(out, &r, false, false), false
+	}
+	c.handshake = hs
+	c.wsPending = true
+	c.parked, c.parkedHead, c.parkedKeep = true, false, false
+	return out, false
+}
+
+// pump moves a parked request's queued stream operations into out: the WebSocket accept (after
+// which the connection speaks WebSocket), or a streamed response's head and body chunks. It
+// reports whether the connection must close after out is written.
+func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
+	budget := writeWater - len(out)
+	if c.info.Buffered != nil {
+		budget -= c.info.Buffered()
+	}
+	if budget <= 0 {
+		c.retryLater()
+		return out, false
+	}
+	ops := q.take(nil, budget)
+	for i, op := range ops {
+		switch op.op {
+		case pybridge.OpWSAccept:
+			if !c.wsPending {
+				continue
+			}
+			subprotocol, extra := splitAcceptData(op.data)
+			out = websocket.AppendHandshakeResponse(out, c.handshake, subprotocol, extra)
+			c.wsPending = false
+			c.ws = websocket.NewConn(websocket.Config{MaxMessageSize: c.srv.opts.WSMaxSize,
+				Deflate: c.handshake.Deflate})
+			c.deadline.Store(0)
+			return c.wsApply(out, ops[i+1:]), false
+		case pybridge.OpWSClose:
+			if c.wsPending { // closed before accepting: refused (Starlette answers 403)
+				c.wsPending = false
+				q.close(websocket.CloseNormal)
+				return c.respond(out, 403, jsonType, []byte(`{"detail":"Forbidden"}`), false, false), true
+			}
+		case pybridge.OpHTTPStart:
+			out = c.streamHead(out, op.code, op.data)
+		case pybridge.OpHTTPBody:
+			if c.streaming && !c.parkedHead && len(op.data) > 0 {
+				if c.chunked {
+					out = http1.AppendChunk(out, op.data)
+				} else {
+					out = append(out, op.data...)
+				}
+			}
+		case pybridge.OpAbort:
+			q.close(websocket.CloseAbnormal)
+			return out, true
+		}
+	}
+	if q.pending() {
+		c.retryLater()
+	}
+	return out, false
+}
+
+// streamHead writes a streamed response's head. HTTP/1.1 bodies are chunked; an HTTP/1.0
+// client has no chunked coding, so its body ends when the connection closes (RFC 9112 §6.3).
+func (c *session) streamHead(out []byte, status int, head []byte) []byte {
+	c.streaming = true
+	if c.req.ProtoMinor == 0 {
+		c.parkedKeep = false
+		c.chunked = false
+		out = http1.AppendStatusLine(out, status)
+		out = append(out, "server: fasterapi\r\nconnection: close\r\n"...)
+		out = append(out, head...)
+		return append(out, "\r\n"...)
+	}
+	c.chunked = http1.BodyAllowed(status)
+	length := int64(-1)
+	if !c.chunked {
+		length = 0
+	}
+	return http1.AppendResponseHead(out, status, serverHeader, *c.srv.date.Load(), length, c.parkedKeep, head)
+}
+
+// endStream finishes a streamed response once its handler completed.
+func (c *session) endStream(out []byte) []byte {
+	if c.chunked && !c.parkedHead {
+		out = http1.AppendLastChunk(out)
+	}
+	c.streaming, c.chunked = false, false
+	return out
+}
+
+// retryLater wakes the connection again soon: its socket was full, and the transport does not
+// report when it drains.
+func (c *session) retryLater() {
+	if c.retrying.CompareAndSwap(false, true) {
+		time.AfterFunc(stallRetry, func() {
+			c.retrying.Store(false)
+			c.info.Wake()
+		})
+	}
+}
+
+// onWebSocket serves a connection after the handshake: frames from the peer become events in
+// the handler's inbox, the handler's queued messages become frames.
+func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
+	q := c.stream.Load()
+	if r := c.completion.Swap(nil); r != nil && c.parked {
+		c.parked = false
+		c.srv.inflight.Add(-1)
+		c.handlerDone = true
+	}
+	if c.lingering { // input after a failure is read and dropped until the peer closes
+		return out, transport.Continue
+	}
+	failed := false
+	if len(in) > 0 && c.ws.State() != websocket.StateClosed {
+		c.ws.Feed(in)
+		for {
+			ev, err := c.ws.Next()
+			if err != nil {
+				code := websocket.CloseProtocolError
+				if ce, ok := err.(*websocket.CloseError); ok {
+					code = ce.Code
+				}
+				q.close(code)
+				failed = true
+				break
+			}
+			if ev.Kind == websocket.EventNone {
+				break
+			}
+			switch ev.Kind {
+			case websocket.EventMessage:
+				kind := pybridge.EventBinary
+				if ev.Text {
+					kind = pybridge.EventText
+				}
+				q.post(kind, 0, ev.Data)
+			case websocket.EventClose:
+				q.close(ev.Code)
+			}
+		}
+	}
+	budget := writeWater - len(out)
+	if c.info.Buffered != nil {
+		budget -= c.info.Buffered()
+	}
+	if budget > 0 {
+		out = c.wsApply(out, q.take(nil, budget))
+	} else {
+		c.retryLater()
+	}
+	pending := q.pending()
+	if pending {
+		c.retryLater()
+	}
+	if c.handlerDone && !pending && c.ws.State() == websocket.StateOpen {
+		// The handler returned without closing: close normally, as uvicorn does.
+		out = c.ws.AppendClose(out, websocket.CloseNormal, "")
+	}
+	out = c.ws.AppendOutput(out)
+	switch c.ws.State() {
+	case websocket.StateClosed:
+		if failed {
+			// Closing now, with the peer's frames still arriving, would reset the connection
+			// and could destroy our Close frame in the peer's receive buffer before it is
+			// read. So read and drop what comes until the peer closes, or closeLinger passes.
+			c.lingering = true
+			c.deadline.Store(time.Now().Add(closeLinger).UnixNano())
+			return out, transport.Continue
+		}
+		return out, transport.CloseAfterWrite
+	case websocket.StateClosing:
+		if c.deadline.Load() == 0 {
+			c.deadline.Store(time.Now().Add(closeWait).UnixNano())
+		}
+	}
+	return out, transport.Continue
+}
+
+// wsApply writes the handler's queued WebSocket operations.
+func (c *session) wsApply(out []byte, ops []streamOp) []byte {
+	for _, op := range ops {
+		switch op.op {
+		case pybridge.OpWSText:
+			out = c.ws.AppendMessage(out, true, op.data)
+		case pybridge.OpWSBinary:
+			out = c.ws.AppendMessage(out, false, op.data)
+		case pybridge.OpWSClose:
+			out = c.ws.AppendClose(out, op.code, string(op.data))
+		}
+	}
+	return out
+}
+
+// splitAcceptData reads OpWSAccept's data: the subprotocol on the first line, then
+// "name: value" header lines, all CRLF-terminated.
+func splitAcceptData(data []byte) (string, [][2]string) {
+	line, rest, _ := bytes.Cut(data, []byte("\r\n"))
+	subprotocol := string(line)
+	var extra [][2]string
+	for len(rest) > 0 {
+		line, rest, _ = bytes.Cut(rest, []byte("\r\n"))
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if ok {
+			extra = append(extra, [2]string{string(name), string(bytes.TrimSpace(value))})
+		}
+	}
+	return subprotocol, extra
+}

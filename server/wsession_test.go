@@ -1,0 +1,210 @@
+package server
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fasterapi/fasterapi/protocols/http1"
+	"github.com/fasterapi/fasterapi/pybridge"
+	"github.com/fasterapi/fasterapi/pyhost"
+	"github.com/fasterapi/fasterapi/transport"
+)
+
+// newStreamServer serves a WebSocket route (0) and a streamed HTTP route (1), both deferred
+// the way the Python host defers long-lived handlers.
+func newStreamServer(t *testing.T) (*Server, *session) {
+	t.Helper()
+	routes := []pyhost.Route{
+		{Path: "/ws", Methods: []string{websocketMethod}, Status: 200, Name: "ws"},
+		{Path: "/stream", Methods: []string{"GET"}, Status: 200, Name: "stream"},
+		{Path: "/plain", Methods: []string{"GET"}, Status: 200, Name: "plain"},
+	}
+	opts := Options{Limits: http1.DefaultLimits(), KeepAliveTimeout: time.Second, HeaderTimeout: time.Second,
+		BodyTimeout: time.Second}
+	srv, err := New(routes, &scriptedCaller{defer_: map[int]bool{0: true, 1: true}}, opts, func() bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := srv.NewSession(transport.ConnInfo{Wake: func() {}, Buffered: func() int { return 0 }}).(*session)
+	return srv, sess
+}
+
+const upgradeRequest = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+	"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+	"Sec-WebSocket-Protocol: chat\r\n\r\n"
+
+func send(t *testing.T, srv *Server, sess *session, op pybridge.StreamOp, code int, data string) {
+	t.Helper()
+	if n := srv.StreamSend(sess.token<<32, op, code, []byte(data)); n < 0 {
+		t.Fatalf("StreamSend(%d) = %d", op, n)
+	}
+}
+
+func maskedFrame(b0 byte, payload string) []byte {
+	key := [4]byte{1, 2, 3, 4}
+	f := []byte{b0, 0x80 | byte(len(payload)), key[0], key[1], key[2], key[3]}
+	for i := range len(payload) {
+		f = append(f, payload[i]^key[i%4])
+	}
+	return f
+}
+
+func TestWebSocketAcceptMessagesAndClose(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	out, action := sess.OnData([]byte(upgradeRequest), nil)
+	if len(out) != 0 || action != transport.Continue {
+		t.Fatalf("before accept: %q, %v", out, action)
+	}
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpWSAccept, 0, "chat\r\nx-room: blue\r\n")
+	send(t, srv, sess, pybridge.OpWSText, 0, "hi")
+	out, _ = sess.OnData(nil, nil)
+	head, frames, ok := bytes.Cut(out, []byte("\r\n\r\n"))
+	if !ok || !bytes.HasPrefix(head, []byte("HTTP/1.1 101 ")) {
+		t.Fatalf("no 101 response: %q", out)
+	}
+	for _, want := range []string{"sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "sec-websocket-protocol: chat", "x-room: blue"} {
+		if !strings.Contains(string(head), want) {
+			t.Errorf("101 lacks %q: %q", want, head)
+		}
+	}
+	if string(frames) != "\x81\x02hi" {
+		t.Fatalf("frames after the head = %q", frames)
+	}
+	// The client closes; the server answers with its Close and ends the connection.
+	out, action = sess.OnData(maskedFrame(0x88, "\x03\xe8"), nil)
+	if string(out) != "\x88\x02\x03\xe8" || action != transport.CloseAfterWrite {
+		t.Fatalf("close reply %q, %v", out, action)
+	}
+	if n := srv.StreamSend(sess.token<<32, pybridge.OpWSText, 0, []byte("late")); n != streamGone {
+		t.Errorf("send after the close = %d, want streamGone", n)
+	}
+}
+
+func TestWebSocketClosedBeforeAcceptIs403(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	sess.OnData([]byte(upgradeRequest), nil)
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpWSClose, 1000, "")
+	out, action := sess.OnData(nil, nil)
+	if !bytes.HasPrefix(out, []byte("HTTP/1.1 403 ")) || action != transport.CloseAfterWrite {
+		t.Fatalf("got %q, %v", out, action)
+	}
+}
+
+func TestWebSocketHandlerEndingWithoutAcceptIs403(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	sess.OnData([]byte(upgradeRequest), nil)
+	srv.Deliver(sess.token<<32, pybridge.Result{Status: 200, JSON: true, Body: []byte("null")})
+	out, action := sess.OnData(nil, nil)
+	if !bytes.HasPrefix(out, []byte("HTTP/1.1 403 ")) || action != transport.CloseAfterWrite {
+		t.Fatalf("got %q, %v", out, action)
+	}
+}
+
+func TestWebSocketProtocolErrorFailsAndLingers(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	sess.OnData([]byte(upgradeRequest), nil)
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpWSAccept, 0, "\r\n")
+	sess.OnData(nil, nil)
+	unmasked := []byte{0x81, 0x01, 'x'} // RFC 6455 §5.1: a client must mask
+	out, action := sess.OnData(unmasked, nil)
+	if !bytes.HasPrefix(out, []byte{0x88}) || action != transport.Continue || !sess.lingering {
+		t.Fatalf("got %q, %v, lingering %v", out, action, sess.lingering)
+	}
+	if sess.Deadline() == 0 {
+		t.Error("a lingering connection has no deadline")
+	}
+	if out, _ := sess.OnData([]byte("more junk"), nil); len(out) != 0 {
+		t.Errorf("lingering connection answered %q", out)
+	}
+}
+
+func TestStreamedResponseIsChunkedAndKeepsTheConnection(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	out, _ := sess.OnData([]byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	if len(out) != 0 {
+		t.Fatalf("answered before the handler: %q", out)
+	}
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpHTTPStart, 200, "content-type: text/plain\r\n")
+	send(t, srv, sess, pybridge.OpHTTPBody, 0, "abc")
+	out, _ = sess.OnData(nil, nil)
+	send(t, srv, sess, pybridge.OpHTTPBody, 0, "de")
+	srv.Deliver(sess.token<<32, pybridge.Result{Status: 200, JSON: true, Body: []byte("null")})
+	out, action := sess.OnData(nil, out)
+	if action != transport.Continue {
+		t.Fatalf("action %v", action)
+	}
+	rs := parseResponses(t, out, 2)
+	if rs[0].TransferEncoding[0] != "chunked" || body(rs[0]) != "abcde" {
+		t.Errorf("streamed response: %v %q", rs[0].TransferEncoding, body(rs[0]))
+	}
+	if rs[1].StatusCode != 200 || body(rs[1]) != `{"item_id":5}` {
+		t.Errorf("pipelined request after the stream: %d %q", rs[1].StatusCode, body(rs[1]))
+	}
+}
+
+func TestStreamAbortCutsTheConnection(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	sess.OnData([]byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpHTTPStart, 200, "")
+	send(t, srv, sess, pybridge.OpAbort, 0, "")
+	out, action := sess.OnData(nil, nil)
+	if action != transport.CloseAfterWrite || bytes.Contains(out, []byte("0\r\n\r\n")) {
+		t.Fatalf("abort: %q, %v", out, action)
+	}
+}
+
+func TestStreamWaitsForASlowReader(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	buffered := 0
+	sess.info.Buffered = func() int { return buffered }
+	sess.OnData([]byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpHTTPStart, 200, "")
+	piece := strings.Repeat("x", 64<<10)
+	var queued int64
+	for range 32 { // 2 MiB: past the high-water mark
+		queued = srv.StreamSend(sess.token<<32, pybridge.OpHTTPBody, 0, []byte(piece))
+	}
+	if queued <= highWater {
+		t.Fatalf("queued %d, want past the high-water mark %d", queued, highWater)
+	}
+	buffered = writeWater // the socket took nothing
+	if out, _ := sess.OnData(nil, nil); len(out) != 0 {
+		t.Fatalf("wrote %d bytes to a full socket", len(out))
+	}
+	buffered = 0
+	out, _ := sess.OnData(nil, nil)
+	if len(out) == 0 || len(out) > writeWater+len(piece)+512 {
+		t.Fatalf("wrote %d bytes with a budget of %d", len(out), writeWater)
+	}
+}
+
+func TestStreamSendTokens(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	if n := srv.StreamSend(999<<32, pybridge.OpAttach, 0, nil); n != streamGone {
+		t.Errorf("unknown session: %d", n)
+	}
+	if n := srv.StreamSend(sess.token<<32|3, pybridge.OpAttach, 0, nil); n != streamUnsupported {
+		t.Errorf("HTTP/2 stream: %d", n)
+	}
+	if n := srv.StreamSend(sess.token<<32, pybridge.OpHTTPBody, 0, nil); n != streamGone {
+		t.Errorf("operation before attach: %d", n)
+	}
+}
+
+func TestSplitAcceptData(t *testing.T) {
+	sub, extra := splitAcceptData([]byte("chat\r\nx-a: 1\r\nx-b:two \r\n"))
+	if sub != "chat" || len(extra) != 2 || extra[0] != [2]string{"x-a", "1"} || extra[1] != [2]string{"x-b", "two"} {
+		t.Fatalf("got %q %q", sub, extra)
+	}
+	if sub, extra := splitAcceptData([]byte("\r\n")); sub != "" || extra != nil {
+		t.Fatalf("empty: %q %q", sub, extra)
+	}
+}

@@ -1,0 +1,158 @@
+"""WebSocket, streamed-response and Server-Sent Events endpoints for tests/py and tests/go."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from fasterapi import (
+    Depends,
+    FastAPI,
+    HTTPException,
+    Query,
+    StreamingResponse,
+    WebSocket,
+    WebSocketDisconnect,
+)
+from fasterapi.sse import EventSourceResponse, ServerSentEvent, SSEConnection
+
+app = FastAPI()
+
+# What the last SSE and streaming handlers saw when they were cancelled (per interpreter).
+cancelled: dict[str, int] = {"sse": 0, "stream": 0}
+
+
+@app.websocket("/ws/echo")
+async def echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if "text" in message:
+                await websocket.send_text(message["text"])
+            else:
+                await websocket.send_bytes(message["bytes"])
+    except WebSocketDisconnect:
+        pass
+
+
+def room_name(room: str, prefix: str = Query("room")) -> str:
+    return f"{prefix}:{room}"
+
+
+@app.websocket("/ws/rooms/{room}")
+async def rooms(websocket: WebSocket, room: str, name: str = Depends(room_name),
+                token: str | None = None) -> None:
+    if token == "bad":
+        await websocket.close(code=1008)
+        return
+    await websocket.accept(subprotocol=websocket.headers.get("sec-websocket-protocol", "").split(",")[0].strip() or None,
+                           headers={"x-room": name})
+    await websocket.send_json({"room": room, "name": name, "client": websocket.client_state.name})
+    async for data in websocket.iter_json():
+        await websocket.send_json({"got": data})
+    await websocket.close(code=4000, reason="bye")
+
+
+@app.websocket("/ws/reject")
+async def reject(websocket: WebSocket) -> None:
+    await websocket.close()
+
+
+@app.websocket("/ws/crash")
+async def crash(websocket: WebSocket, after_accept: bool = False) -> None:
+    if after_accept:
+        await websocket.accept()
+        await websocket.receive_text()
+    raise RuntimeError("boom in a websocket handler")
+
+
+@app.websocket("/ws/flood")
+async def flood(websocket: WebSocket, count: int = 100, size: int = 1000) -> None:
+    await websocket.accept()
+    payload = b"x" * size
+    for _ in range(count):
+        await websocket.send_bytes(payload)
+    await websocket.close()
+
+
+@app.get("/stream/sync")
+def stream_sync(n: int = 3) -> StreamingResponse:
+    def pieces() -> Iterator[str]:
+        for i in range(n):
+            yield f"piece {i}\n"
+
+    return StreamingResponse(pieces(), media_type="text/plain")
+
+
+@app.get("/stream/async")
+async def stream_async(n: int = 3, delay: float = 0.0) -> StreamingResponse:
+    async def pieces() -> AsyncIterator[bytes]:
+        try:
+            for i in range(n):
+                await asyncio.sleep(delay)
+                yield f"piece {i}\n".encode()
+        except asyncio.CancelledError:
+            cancelled["stream"] += 1
+            raise
+
+    return StreamingResponse(pieces(), media_type="text/plain", headers={"x-stream": "yes"})
+
+
+@app.get("/stream/big")
+def stream_big(mib: int = 8) -> StreamingResponse:
+    block = b"y" * (1 << 20)
+    return StreamingResponse(iter([block] * mib), media_type="application/octet-stream")
+
+
+@app.get("/stream/fail")
+async def stream_fail() -> StreamingResponse:
+    async def pieces() -> AsyncIterator[bytes]:
+        yield b"first\n"
+        raise RuntimeError("the stream broke")
+
+    return StreamingResponse(pieces())
+
+
+@app.get("/cancelled")
+def get_cancelled() -> dict[str, int]:
+    return cancelled
+
+
+@app.get("/events")
+async def events(n: int = 3) -> EventSourceResponse:
+    async def generate() -> AsyncIterator[Any]:
+        for i in range(n):
+            yield {"n": i}
+        yield ServerSentEvent("done", event="end", id="last")
+
+    return EventSourceResponse(generate())
+
+
+@app.sse("/sse/ticks")
+async def ticks(sse: SSEConnection, every: float = 0.01, limit: int = 0) -> None:
+    start = int(sse.last_event_id or 0)
+    i = start
+    try:
+        while not limit or i < start + limit:
+            i += 1
+            await sse.send({"tick": i}, event="tick", id=str(i))
+            await asyncio.sleep(every)
+    except asyncio.CancelledError:
+        cancelled["sse"] += 1
+        raise
+
+
+@app.sse("/sse/quiet")
+async def quiet(sse: SSEConnection) -> None:
+    await asyncio.sleep(3600)
+
+
+@app.get("/plain")
+def plain() -> dict[str, str]:
+    if False:
+        raise HTTPException(500)
+    return {"ok": "yes"}
