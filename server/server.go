@@ -31,6 +31,10 @@ type Options struct {
 	WebSocket websocket.HandshakeOptions
 	// WSMaxSize bounds a received WebSocket message (0: the protocol package's default).
 	WSMaxSize int64
+	// WSPingInterval is how often an open WebSocket is pinged (0: never); a peer that does
+	// not answer within WSPingTimeout is cut.
+	WSPingInterval time.Duration
+	WSPingTimeout  time.Duration
 }
 
 // Caller runs a route's handler; pyhost.Host is the real one. A Deferred result is answered
@@ -41,9 +45,9 @@ type Caller interface {
 
 // Server answers HTTP requests with the app's handlers.
 type Server struct {
-	opts     Options
-	caller   Caller
-	router   *router.Router
+	opts   Options
+	caller Caller
+	router *router.Router
 	// wsRouter holds the WebSocket routes, which share paths with HTTP routes.
 	wsRouter *router.Router
 	draining func() bool

@@ -54,6 +54,14 @@ type session struct {
 	ws          *websocket.Conn
 	handlerDone bool
 	lingering   bool
+	// Keep-alive: pingDue is set by pingTimer, pingSent is when the unanswered Ping went out.
+	pingTimer *time.Timer
+	pingDue   atomic.Bool
+	pingSent  int64
+	// drainAsked: the server is shutting down (Drain). busyWithWebSocket tells Drain, which
+	// runs on another goroutine, that the connection is a WebSocket.
+	drainAsked        atomic.Bool
+	busyWithWebSocket atomic.Bool
 	// streaming: a streamed response's head was sent; chunked: its body is chunk-coded.
 	streaming bool
 	chunked   bool
@@ -73,6 +81,9 @@ func (c *session) Deadline() int64 { return c.deadline.Load() }
 func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
+	if c.pingTimer != nil {
+		c.pingTimer.Stop()
+	}
 	if q := c.stream.Load(); q != nil {
 		q.close(websocket.CloseAbnormal)
 	}

@@ -90,7 +90,9 @@ func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
 			c.wsPending = false
 			c.ws = websocket.NewConn(websocket.Config{MaxMessageSize: c.srv.opts.WSMaxSize,
 				Deflate: c.handshake.Deflate})
+			c.busyWithWebSocket.Store(true)
 			c.deadline.Store(0)
+			c.armPing()
 			return c.wsApply(out, ops[i+1:]), false
 		case pybridge.OpWSClose:
 			if c.wsPending { // closed before accepting: refused (Starlette answers 403)
@@ -171,6 +173,15 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 	if c.lingering { // input after a failure is read and dropped until the peer closes
 		return out, transport.Continue
 	}
+	if c.drainAsked.Load() && c.ws.State() == websocket.StateOpen {
+		// Shutting down: close as uvicorn does, and let the peer answer (RFC 6455 §7.4.1).
+		out = c.ws.AppendClose(out, websocket.CloseServiceRestart, "server shutting down")
+	}
+	if c.pingDue.Swap(false) && c.pingSent == 0 && c.ws.State() == websocket.StateOpen {
+		c.pingSent = time.Now().UnixNano()
+		out = websocket.AppendPing(out, nil)
+		c.deadline.Store(c.pingSent + int64(c.srv.opts.WSPingTimeout))
+	}
 	failed := false
 	if len(in) > 0 && c.ws.State() != websocket.StateClosed {
 		c.ws.Feed(in)
@@ -195,6 +206,12 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 					kind = pybridge.EventText
 				}
 				q.post(kind, 0, ev.Data)
+			case websocket.EventPong:
+				if c.pingSent != 0 { // the peer is alive: cancel the deadline, ping again later
+					c.pingSent = 0
+					c.deadline.Store(0)
+					c.armPing()
+				}
 			case websocket.EventClose:
 				q.close(ev.Code)
 			}
@@ -235,6 +252,36 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 		}
 	}
 	return out, transport.Continue
+}
+
+// armPing schedules the next keep-alive Ping (--ws-ping-interval); a peer that does not answer
+// within --ws-ping-timeout is cut by the deadline sweep, and its handler sees code 1006.
+func (c *session) armPing() {
+	interval := c.srv.opts.WSPingInterval
+	if interval <= 0 {
+		return
+	}
+	if c.pingTimer == nil {
+		c.pingTimer = time.AfterFunc(interval, func() {
+			c.pingDue.Store(true)
+			c.info.Wake()
+		})
+		return
+	}
+	c.pingTimer.Reset(interval)
+}
+
+// Drain is called once when the server starts shutting down: long-lived exchanges end now
+// instead of holding the shutdown until its timeout. WebSockets get Close 1012; streamed
+// responses and SSE see their client leave. It may be called from any goroutine.
+func (c *session) Drain() {
+	if c.drainAsked.Swap(true) {
+		return
+	}
+	if q := c.stream.Load(); q != nil && !c.busyWithWebSocket.Load() {
+		q.close(websocket.CloseGoingAway)
+	}
+	c.info.Wake()
 }
 
 // wsApply writes the handler's queued WebSocket operations.

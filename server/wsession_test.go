@@ -208,3 +208,57 @@ func TestSplitAcceptData(t *testing.T) {
 		t.Fatalf("empty: %q %q", sub, extra)
 	}
 }
+
+func acceptedSession(t *testing.T, opts func(*Options)) (*Server, *session) {
+	t.Helper()
+	srv, sess := newStreamServer(t)
+	if opts != nil {
+		opts(&srv.opts)
+	}
+	sess.OnData([]byte(upgradeRequest), nil)
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	send(t, srv, sess, pybridge.OpWSAccept, 0, "\r\n")
+	sess.OnData(nil, nil)
+	return srv, sess
+}
+
+func TestWebSocketKeepAlivePingAndPong(t *testing.T) {
+	_, sess := acceptedSession(t, func(o *Options) {
+		o.WSPingInterval, o.WSPingTimeout = time.Hour, 3*time.Second
+	})
+	defer sess.OnClose()
+	sess.pingDue.Store(true) // as the timer does
+	out, _ := sess.OnData(nil, nil)
+	if string(out) != "\x89\x00" {
+		t.Fatalf("expected an empty Ping, got %q", out)
+	}
+	if d := sess.Deadline(); d == 0 || d > time.Now().Add(3*time.Second).UnixNano() {
+		t.Fatalf("deadline after the ping: %d", d)
+	}
+	sess.OnData(maskedFrame(0x8A, ""), nil) // the Pong
+	if sess.Deadline() != 0 || sess.pingSent != 0 {
+		t.Fatalf("the Pong did not clear the deadline (%d)", sess.Deadline())
+	}
+}
+
+func TestDrainClosesWebSocketsWith1012(t *testing.T) {
+	_, sess := acceptedSession(t, nil)
+	sess.Drain()
+	out, action := sess.OnData(nil, nil)
+	if !bytes.HasPrefix(out, []byte{0x88}) || out[2] != 0x03 || out[3] != 0xf4 || action != transport.Continue {
+		t.Fatalf("drain: %q, %v", out, action)
+	}
+	if _, action = sess.OnData(maskedFrame(0x88, "\x03\xf4"), nil); action != transport.CloseAfterWrite {
+		t.Fatalf("after the peer's Close: %v", action)
+	}
+}
+
+func TestDrainEndsAStreamedResponse(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	sess.OnData([]byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	send(t, srv, sess, pybridge.OpAttach, 0, "")
+	sess.Drain()
+	if n := srv.StreamSend(sess.token<<32, pybridge.OpHTTPBody, 0, []byte("x")); n != streamGone {
+		t.Fatalf("a drained stream still takes data: %d", n)
+	}
+}

@@ -181,6 +181,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	default:
 		return errors.New("server not started")
 	}
+	s.conns.Range(func(_, v any) bool {
+		if d, ok := v.(Drainer); ok {
+			d.Drain()
+		}
+		return true
+	})
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for s.open.Load() > 0 {

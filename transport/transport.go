@@ -34,6 +34,13 @@ type Session interface {
 	Idle() bool
 }
 
+// Drainer is a Session with long-lived exchanges (WebSockets, event streams) that must be
+// told when shutdown begins, since they would otherwise never become Idle. Drain is called
+// once, from the goroutine running Shutdown.
+type Drainer interface {
+	Drain()
+}
+
 // ConnInfo describes a new connection.
 type ConnInfo struct {
 	RemoteHost string

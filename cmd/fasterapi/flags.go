@@ -28,6 +28,8 @@ type serveFlags struct {
 	wsMaxSize        int64
 	wsDeflate        bool
 	ssePing          time.Duration
+	wsPingInterval   time.Duration
+	wsPingTimeout    time.Duration
 	handlerTimeout   time.Duration
 	mode             string
 	limitConcurrency int64
@@ -61,6 +63,8 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.Int64Var(&f.limitConcurrency, "limit-concurrency", 0, "answer 503 (Retry-After: 1) when this many handler calls are already running (0: no limit)")
 	fs.Int64Var(&f.wsMaxSize, "ws-max-size", 16<<20, "largest WebSocket message in bytes (the connection is closed with 1009 beyond)")
 	fs.BoolVar(&f.wsDeflate, "ws-per-message-deflate", true, "accept WebSocket permessage-deflate compression when the client offers it")
+	fs.DurationVar(&f.wsPingInterval, "ws-ping-interval", 20*time.Second, "ping an open WebSocket this often (0: never)")
+	fs.DurationVar(&f.wsPingTimeout, "ws-ping-timeout", 20*time.Second, "drop a WebSocket peer that does not answer a ping within this time")
 	fs.DurationVar(&f.ssePing, "sse-ping-interval", 15*time.Second, "send a keep-alive comment on a Server-Sent Events stream idle this long")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
 	fs.Usage = func() {
@@ -117,7 +121,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 // secondsAsDurations lets duration flags take uvicorn's plain seconds ("--timeout-keep-alive 5").
 func secondsAsDurations(args []string) []string {
 	durations := map[string]bool{"graceful-timeout": true, "timeout-graceful-shutdown": true,
-		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true, "sse-ping-interval": true,
+		"timeout-keep-alive": true, "timeout-header-read": true, "timeout-body-read": true, "sse-ping-interval": true, "ws-ping-interval": true, "ws-ping-timeout": true,
 		"timeout-handler": true}
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {

@@ -64,6 +64,8 @@ func serve(args []string) int {
 		LimitConcurrency: f.limitConcurrency,
 		WebSocket:        websocket.HandshakeOptions{Deflate: f.wsDeflate},
 		WSMaxSize:        f.wsMaxSize,
+		WSPingInterval:   f.wsPingInterval,
+		WSPingTimeout:    f.wsPingTimeout,
 	}
 	if f.accessLog {
 		opts.AccessLog = func(line string) { log.Info("%s", line) }

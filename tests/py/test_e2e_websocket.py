@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import socket
 import struct
 import time
@@ -271,3 +272,42 @@ def test_bad_handshakes_get_clear_http_errors(live_server: LiveServer) -> None:
                 answer += chunk
         assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer
         assert b'{"detail":' in answer
+
+
+def test_keep_alive_drops_a_peer_that_never_answers_pings() -> None:
+    server = LiveServer("stream_app:app", str(APPS_DIR), extra_args=[
+        "--workers", "1", "--ws-ping-interval", "0.2", "--ws-ping-timeout", "0.3"])
+    server.start()
+    try:
+        sock = handshake(server)
+        with sock:
+            start = time.monotonic()
+            data = b""
+            while chunk := sock.recv(4096):  # read, but never answer the pings
+                data += chunk
+            assert data.startswith(b"\x89\x00"), data  # an empty Ping came first
+            assert time.monotonic() - start < 5
+        with connect(ws_url(server, "/ws/echo")) as ws:  # a client that answers stays
+            time.sleep(0.8)
+            ws.send("still here")
+            assert ws.recv() == "still here"
+    finally:
+        server.close()
+
+
+def test_shutdown_closes_open_websockets_with_1012() -> None:
+    server = LiveServer("stream_app:app", str(APPS_DIR), extra_args=["--workers", "1"])
+    server.start()
+    try:
+        with connect(ws_url(server, "/ws/echo")) as ws:
+            ws.send("hi")
+            assert ws.recv() == "hi"
+            start = time.monotonic()
+            server.process.send_signal(signal.SIGTERM)
+            with pytest.raises(ConnectionClosed):
+                ws.recv()
+            assert ws.close_code == 1012
+        assert server.process.wait(timeout=10) == 0
+        assert time.monotonic() - start < 5  # not held until the graceful timeout
+    finally:
+        server.close()
