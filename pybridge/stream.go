@@ -39,6 +39,14 @@ const (
 	// OpAbort cuts the connection: a streamed response failed after its head was sent, and
 	// only an incomplete body can tell the client so (RFC 9112 §8).
 	OpAbort StreamOp = 8
+	// OpSubscribe adds the WebSocket to the channel named by Data.
+	OpSubscribe StreamOp = 9
+	// OpUnsubscribe removes the WebSocket from the channel named by Data.
+	OpUnsubscribe StreamOp = 10
+	// OpPublish sends "channel\x00payload" (Data) to every subscriber of the channel, as a
+	// text message when Code is 1, else binary; the token is unused. It returns how many
+	// subscribers the message reached.
+	OpPublish StreamOp = 11
 )
 
 // EventKind is what the server tells a long-lived handler through its interpreter's inbox.

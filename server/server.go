@@ -55,6 +55,7 @@ type Server struct {
 	// sessions maps a session's token to it, so a deferred answer finds its connection.
 	sessions  sync.Map
 	nextToken atomic.Uint64
+	channels channelHub
 	// inflight counts handler calls that have not answered yet (async ones included).
 	inflight atomic.Int64
 }

@@ -58,10 +58,14 @@ type session struct {
 	pingTimer *time.Timer
 	pingDue   atomic.Bool
 	pingSent  int64
-	// drainAsked: the server is shutting down (Drain). busyWithWebSocket tells Drain, which
-	// runs on another goroutine, that the connection is a WebSocket.
+	// drainAsked: the server is shutting down (Drain). busyWithWebSocket tells other
+	// goroutines (Drain, channel subscriptions) that the connection is a WebSocket, from its
+	// handshake on.
 	drainAsked        atomic.Bool
 	busyWithWebSocket atomic.Bool
+	// channels lists the app.channel names this WebSocket subscribed to (guarded by the
+	// server's channelHub lock).
+	channels []string
 	// streaming: a streamed response's head was sent; chunked: its body is chunk-coded.
 	streaming bool
 	chunked   bool
@@ -83,6 +87,9 @@ func (c *session) Idle() bool      { return !c.busy.Load() }
 func (c *session) OnClose() {
 	if c.pingTimer != nil {
 		c.pingTimer.Stop()
+	}
+	if c.busyWithWebSocket.Load() {
+		c.srv.channels.leaveAll(c)
 	}
 	if q := c.stream.Load(); q != nil {
 		q.close(websocket.CloseAbnormal)

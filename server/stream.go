@@ -66,6 +66,23 @@ func (q *streamQueue) push(op pybridge.StreamOp, code int, data []byte) int64 {
 	return q.queued
 }
 
+// pushShared appends an operation whose data the caller will not change, without copying
+// it; it refuses (false) when more than limit bytes are queued already (0: no limit).
+func (q *streamQueue) pushShared(op pybridge.StreamOp, data []byte, limit int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.gone || (limit > 0 && q.queued > limit) {
+		return false
+	}
+	code := 0
+	if op == pybridge.OpWSClose {
+		code = closeCodeSlow
+	}
+	q.ops = append(q.ops, streamOp{op: op, code: code, data: data})
+	q.queued += int64(len(data))
+	return true
+}
+
 // take removes the queued operations, at most budget bytes of them (at least one).
 func (q *streamQueue) take(dst []streamOp, budget int) []streamOp {
 	q.mu.Lock()
@@ -131,6 +148,9 @@ func (q *streamQueue) finish() {
 // StreamSend is the pybridge.StreamSink: it queues a long-lived handler's operation on its
 // connection and wakes the connection's event loop. It may be called from any thread.
 func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data []byte) int64 {
+	if op == pybridge.OpPublish {
+		return s.publishOp(code != 0, data)
+	}
 	v, ok := s.sessions.Load(token >> 32)
 	if !ok {
 		return streamGone
@@ -148,6 +168,17 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 		// from its asyncio thread while the connection waits for it.
 		sess.stream.CompareAndSwap(nil, &streamQueue{token: token})
 		q = sess.stream.Load()
+	}
+	switch op {
+	case pybridge.OpSubscribe:
+		if !sess.busyWithWebSocket.Load() {
+			return streamUnsupported
+		}
+		s.channels.subscribe(string(data), sess)
+		return 0
+	case pybridge.OpUnsubscribe:
+		s.channels.unsubscribe(string(data), sess)
+		return 0
 	}
 	n := q.push(op, code, data)
 	if op != pybridge.OpAttach && n >= 0 {

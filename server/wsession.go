@@ -55,6 +55,8 @@ func (c *session) serveWebSocket(out []byte, path []byte, sc *scratch) ([]byte, 
 	}
 	addParams(m, &sc.params)
 	c.srv.inflight.Add(1)
+	// Set before the call: the handler may subscribe from its asyncio thread at once.
+	c.busyWithWebSocket.Store(true)
 	r := c.srv.caller.Call(handle, c.token<<32, m.Bytes(), nil)
 	if !r.Deferred {
 		c.srv.inflight.Add(-1)
@@ -90,7 +92,6 @@ func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
 			c.wsPending = false
 			c.ws = websocket.NewConn(websocket.Config{MaxMessageSize: c.srv.opts.WSMaxSize,
 				Deflate: c.handshake.Deflate})
-			c.busyWithWebSocket.Store(true)
 			c.deadline.Store(0)
 			c.armPing()
 			return c.wsApply(out, ops[i+1:]), false

@@ -19,6 +19,7 @@ from .routing import APIRouter
 
 if TYPE_CHECKING:
     from ._raw import RawRequest
+    from .channels import Channel
 
 ExceptionHandler = Callable[[Request, Any], Any]
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Any])
@@ -61,6 +62,7 @@ class FasterAPI(APIRouter):
         self.debug = debug
         self.extra = extra
         self.state = State()
+        self._channels: dict[str, Channel] = {}
         self.exception_handlers: dict[Any, ExceptionHandler] = {}
         for key, handler in (exception_handlers or {}).items():
             self.add_exception_handler(key, handler)
@@ -72,6 +74,15 @@ class FasterAPI(APIRouter):
     def add_exception_handler(self, exc_class_or_status_code: type[BaseException] | int,
                               handler: ExceptionHandler) -> None:
         self.exception_handlers[exc_class_or_status_code] = handler
+
+    def channel(self, name: str) -> Channel:
+        """The broadcast channel `name` (see fasterapi.channels); the same object every time."""
+        found = self._channels.get(name)
+        if found is None:
+            from .channels import Channel
+
+            found = self._channels[name] = Channel(name)
+        return found
 
     def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
         if event_type == "startup":

@@ -156,3 +156,24 @@ def plain() -> dict[str, str]:
     if False:
         raise HTTPException(500)
     return {"ok": "yes"}
+
+
+@app.websocket("/ws/chat/{room}")
+async def chat(websocket: WebSocket, room: str) -> None:
+    channel = app.channel(room)
+    await websocket.accept()
+    channel.subscribe(websocket)
+    try:
+        async for text in websocket.iter_text():
+            if text == "leave":
+                channel.unsubscribe(websocket)
+                await websocket.send_text("left")
+                continue
+            channel.publish(text)
+    finally:
+        channel.publish(f"someone left {room}")
+
+
+@app.post("/publish/{room}")
+def publish(room: str, message: dict[str, Any]) -> dict[str, int]:
+    return {"reached": app.channel(room).publish(message)}

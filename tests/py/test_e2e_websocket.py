@@ -4,6 +4,7 @@ by raw sockets for what a well-behaved client never sends."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -311,3 +312,39 @@ def test_shutdown_closes_open_websockets_with_1012() -> None:
         assert time.monotonic() - start < 5  # not held until the graceful timeout
     finally:
         server.close()
+
+
+def test_channel_broadcasts_to_every_subscriber_across_interpreters() -> None:
+    # Two interpreters: the chat handlers and the HTTP publisher may run in different ones.
+    server = LiveServer("stream_app:app", str(APPS_DIR), extra_args=["--workers", "2"])
+    server.start()
+    try:
+        with contextlib.ExitStack() as stack:
+            members = [stack.enter_context(connect(ws_url(server, "/ws/chat/lobby")))
+                       for _ in range(4)]
+            other_room = stack.enter_context(connect(ws_url(server, "/ws/chat/elsewhere")))
+            time.sleep(0.2)  # the subscriptions are made after accept
+            members[0].send("hello all")
+            assert [m.recv(timeout=5) for m in members] == ["hello all"] * 4
+            for _ in range(3):  # HTTP handlers on either interpreter reach the same members
+                reached = httpx_post(server, "/publish/lobby", {"n": 1})
+                assert reached == {"reached": 4}
+                assert [json.loads(m.recv(timeout=5)) for m in members] == [{"n": 1}] * 4
+            members[3].send("leave")
+            assert members[3].recv(timeout=5) == "left"
+            assert httpx_post(server, "/publish/lobby", {"n": 2}) == {"reached": 3}
+            members[1].close()
+            assert [m.recv(timeout=5) for m in (members[0], members[2])] == [
+                '{"n":2}', '{"n":2}']
+            assert [m.recv(timeout=5) for m in (members[0], members[2])] == [
+                "someone left lobby"] * 2
+            with pytest.raises(TimeoutError):
+                other_room.recv(timeout=0.3)
+    finally:
+        server.close()
+
+
+def httpx_post(server: LiveServer, path: str, body: object) -> object:
+    import httpx
+
+    return httpx.post(server.url + path, json=body, timeout=5).json()
