@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import status
 from ._version import __version__
 from .applications import FastAPI, FasterAPI
+from .background import BackgroundTasks
 from .exceptions import HTTPException, RequestValidationError
 from .models import Field, Model, ValidationError
 from .params import Body, Cookie, Depends, Header, Path, Query, Security
@@ -27,6 +28,7 @@ from .websockets import WebSocket, WebSocketDisconnect
 
 __all__ = [
     "APIRouter",
+    "BackgroundTasks",
     "Body",
     "Cookie",
     "Depends",

@@ -94,7 +94,7 @@ def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Corouti
             # SystemExit or KeyboardInterrupt from a handler: asyncio would stop this
             # interpreter's loop for good. Answer 500 and keep serving, as uvicorn does.
             result = _crash_response()
-        from .responses import StreamingResponse
+        from .responses import Response, StreamingResponse
 
         if isinstance(result, StreamingResponse):
             from ._streamed import run_streamed
@@ -102,6 +102,10 @@ def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Corouti
             await run_streamed(token, result)
             return
         _fasterapi.complete(token, default_status, result)
+        if isinstance(result, Response) and result.background is not None:
+            from .background import run_after_response
+
+            run_after_response(result.background)
 
     loop.create_task(answer())
 

@@ -90,6 +90,7 @@ class Plan:
     """The compiled parameters of a handler or of a dependency (FastAPI's Dependant)."""
 
     __slots__ = (
+        "background_names",
         "body",
         "cache_key",
         "call",
@@ -118,7 +119,8 @@ class Plan:
                  header: list[ParamSpec] | None = None, cookie: list[ParamSpec] | None = None,
                  dependencies: list[Plan] | None = None,
                  response_names: list[str] | None = None,
-                 scopes_names: list[str] | None = None) -> None:
+                 scopes_names: list[str] | None = None,
+                 background_names: list[str] | None = None) -> None:
         self.path = path
         self.query = query
         self.header = header or []
@@ -128,6 +130,7 @@ class Plan:
         self.request_names = request_names
         self.response_names = response_names or []
         self.scopes_names = scopes_names or []
+        self.background_names = background_names or []
         self.dependencies = dependencies or []
         # Set for dependencies by _signature.build_dependency.
         self.call: Any = None
@@ -141,7 +144,8 @@ class Plan:
         self.is_async = False
         self.has_params = bool(path or query or body or request_names or self.header
                                or self.cookie)
-        self.simple = not (self.dependencies or self.response_names or self.scopes_names)
+        self.simple = not (self.dependencies or self.response_names or self.scopes_names
+                           or self.background_names)
 
     def all_body(self) -> list[ParamSpec]:
         """Body parameters of this plan and of every dependency below it, deduplicated."""
@@ -311,8 +315,21 @@ class SecurityScopes:
 class SolveContext:
     """What one request shares while its dependency tree is solved."""
 
-    __slots__ = ("app", "body", "cache", "cookies", "embed_body", "headers", "overrides",
-                 "query", "raw", "request", "stack", "sub_response")
+    __slots__ = (
+        "app",
+        "background",
+        "body",
+        "cache",
+        "cookies",
+        "embed_body",
+        "headers",
+        "overrides",
+        "query",
+        "raw",
+        "request",
+        "stack",
+        "sub_response",
+    )
 
     def __init__(self, raw: RawRequest, app: Any, embed_body: bool,
                  overrides: Callable[[Plan], Plan] | None) -> None:
@@ -326,6 +343,7 @@ class SolveContext:
         self.cookies: dict[str, str] | None = None
         self.request: Request | None = None
         self.sub_response: Any = None
+        self.background: Any = None
         self.cache: dict[Any, Any] = {}
         # Open `yield` dependencies, in the order they were entered: (scope, kind, iterator).
         self.stack: list[tuple[str | None, int, Any]] = []
@@ -394,6 +412,13 @@ def solve_tree(plan: Plan, ctx: SolveContext) -> Solver:
         sub_response = ctx.get_sub_response()
         for name in plan.response_names:
             values[name] = sub_response
+    if plan.background_names:
+        if ctx.background is None:
+            from .background import BackgroundTasks
+
+            ctx.background = BackgroundTasks()
+        for name in plan.background_names:
+            values[name] = ctx.background
     if plan.scopes_names:
         scopes = SecurityScopes(plan.security_scopes)
         for name in plan.scopes_names:

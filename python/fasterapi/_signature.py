@@ -189,6 +189,7 @@ def _build(endpoint: Callable[..., Any], path_param_names: set[str], scopes: lis
     request_names: list[str] = []
     response_names: list[str] = []
     scopes_names: list[str] = []
+    background_names: list[str] = []
     sub_plans: list[Plan] = []
     for index, declared in enumerate(extra_dependencies):
         where = f"{label}, dependencies[{index}]"
@@ -209,7 +210,7 @@ def _build(endpoint: Callable[..., Any], path_param_names: set[str], scopes: lis
             continue
         if isinstance(hint, type):
             special = _special_param(hint, param.name, request_names, response_names,
-                                     scopes_names)
+                                     scopes_names, background_names)
             if special:
                 if marker is not None:
                     raise TypeError(f"{where}: a {hint.__name__} parameter takes no "
@@ -220,11 +221,17 @@ def _build(endpoint: Callable[..., Any], path_param_names: set[str], scopes: lis
         groups[spec.source].append(spec)
     return Plan(groups["path"], groups["query"], groups["body"], False, request_names,
                 header=groups["header"], cookie=groups["cookie"], dependencies=sub_plans,
-                response_names=response_names, scopes_names=scopes_names)
+                response_names=response_names, scopes_names=scopes_names,
+                background_names=background_names)
 
 
 def _special_param(hint: type, name: str, request_names: list[str], response_names: list[str],
-                   scopes_names: list[str]) -> bool:
+                   scopes_names: list[str], background_names: list[str]) -> bool:
+    from .background import BackgroundTasks
+
+    if issubclass(hint, BackgroundTasks):
+        background_names.append(name)
+        return True
     if issubclass(hint, Request):
         request_names.append(name)
         return True

@@ -67,6 +67,10 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
         detach(channel)
         await _close(response.body_iterator)
         _fasterapi.complete(token, response.status_code, failed)
+        if response.background is not None and failed is None:
+            from .background import run_after_response
+
+            run_after_response(response.background)
 
 
 async def _pieces(iterator: Any, ping: float | None) -> AsyncIterator[Any]:

@@ -123,11 +123,16 @@ class FasterAPI(APIRouter):
                 result = self.routes[route_index].handle(raw, self)
         except Exception as exc:
             return self._handle_exception(exc, raw)
-        if isinstance(result, StreamingResponse) and HOSTED:
-            from ._streamed import start_streamed
+        if isinstance(result, Response):
+            if isinstance(result, StreamingResponse) and HOSTED:
+                from ._streamed import start_streamed
 
-            start_streamed(result)
-            return None
+                start_streamed(result)  # its background runs after the last piece
+                return None
+            if result.background is not None:
+                from .background import run_after_response
+
+                run_after_response(result.background)
         return result
 
     def _handle_exception(self, exc: Exception, raw: RawRequest) -> Response:

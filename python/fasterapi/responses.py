@@ -16,10 +16,14 @@ from .datastructures import MutableHeaders
 class Response:
     media_type: str | None = None
     charset = "utf-8"
+    # A BackgroundTask run once the response is on its way (Starlette's `background=`).
+    background: Any = None
 
     def __init__(self, content: Any = None, status_code: int = 200,
                  headers: Mapping[str, str] | None = None,
-                 media_type: str | None = None) -> None:
+                 media_type: str | None = None, background: Any = None) -> None:
+        if background is not None:
+            self.background = background
         self.status_code = status_code
         if media_type is not None:
             self.media_type = media_type
@@ -144,8 +148,9 @@ class HTMLResponse(Response):
 
 class RedirectResponse(Response):
     def __init__(self, url: Any, status_code: int = 307,
-                 headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(content=b"", status_code=status_code, headers=headers)
+                 headers: Mapping[str, str] | None = None, background: Any = None) -> None:
+        super().__init__(content=b"", status_code=status_code, headers=headers,
+                         background=background)
         from urllib.parse import quote
 
         # Escape what cannot appear in a Location header but keep every
@@ -163,8 +168,9 @@ class StreamingResponse(Response):
 
     def __init__(self, content: Any, status_code: int = 200,
                  headers: Mapping[str, str] | None = None,
-                 media_type: str | None = None) -> None:
-        super().__init__(None, status_code=status_code, headers=headers, media_type=media_type)
+                 media_type: str | None = None, background: Any = None) -> None:
+        super().__init__(None, status_code=status_code, headers=headers, media_type=media_type,
+                         background=background)
         if isinstance(content, (str, bytes, memoryview)):
             raise TypeError("StreamingResponse content must be an iterator or async iterator; "
                             "use Response for a complete body")

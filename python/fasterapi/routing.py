@@ -375,6 +375,21 @@ class APIRoute:
         return response
 
     def _respond(self, result: Any, ctx: SolveContext) -> object:
+        response = self._build_response(result, ctx)
+        tasks = ctx.background
+        if tasks is not None and tasks.tasks:
+            # FastAPI's rule: the injected tasks become the response's background unless the
+            # handler returned a Response with its own.
+            if isinstance(response, Response):
+                if response.background is None:
+                    response.background = tasks
+            else:
+                from .background import run_after_response
+
+                run_after_response(tasks)
+        return response
+
+    def _build_response(self, result: Any, ctx: SolveContext) -> object:
         if isinstance(result, Response):
             return result
         field = self.response_field

@@ -366,9 +366,9 @@ def test_ten_thousand_idle_websockets_cost_little_memory() -> None:
     sockets: list[socket.socket] = []
     try:
         before = rss_kib(server.process.pid)
-        request = ("GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                   "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                   "Sec-WebSocket-Version: 13\r\n\r\n").encode()
+        request = (b"GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                   b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   b"Sec-WebSocket-Version: 13\r\n\r\n")
         for _ in range(IDLE_CONNECTIONS):
             sock = socket.create_connection((server.host, server.port), timeout=30)
             sock.sendall(request)
