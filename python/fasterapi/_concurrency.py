@@ -68,7 +68,7 @@ def start_host_loop() -> asyncio.AbstractEventLoop:
 
 
 def defer(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default_status: int,
-          on_error: Callable[[BaseException], Any]) -> None:
+          on_error: Callable[[Exception], Any]) -> None:
     """Answer the current request later: run the coroutine on this interpreter's asyncio loop.
 
     The coroutine's result is what the host sends (a Response, or a value it JSON-encodes
@@ -80,7 +80,7 @@ def defer(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default_status
 
 
 def _start(loop: asyncio.AbstractEventLoop, make_coroutine: Callable[[], Coroutine[Any, Any, Any]],
-           token: int, default_status: int, on_error: Callable[[BaseException], Any]) -> None:
+           token: int, default_status: int, on_error: Callable[[Exception], Any]) -> None:
     async def answer() -> None:
         import asyncio
 

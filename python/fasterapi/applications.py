@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from types import CoroutineType
@@ -15,9 +16,10 @@ from .exceptions import HTTPException, RequestValidationError
 from .params import Depends
 from .requests import Request
 from .responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from .routing import APIRouter
+from .routing import APIRoute, APIRouter
 
 if TYPE_CHECKING:
+    from ._middleware import HTTPMiddleware
     from ._raw import RawRequest
     from .channels import Channel
 
@@ -63,6 +65,7 @@ class FasterAPI(APIRouter):
         self.extra = extra
         self.state = State()
         self._channels: dict[str, Channel] = {}
+        self._http_middleware: list[HTTPMiddleware] = []
         self.exception_handlers: dict[Any, ExceptionHandler] = {}
         for key, handler in (exception_handlers or {}).items():
             self.add_exception_handler(key, handler)
@@ -100,6 +103,20 @@ class FasterAPI(APIRouter):
 
         return decorator
 
+    def middleware(self, middleware_type: str) -> Callable[[HandlerT], HandlerT]:
+        """Register an `async def (request, call_next)` HTTP middleware (see _middleware)."""
+        if middleware_type != "http":
+            raise ValueError(f"unknown middleware type {middleware_type!r}: only 'http' exists")
+
+        def decorator(func: HandlerT) -> HandlerT:
+            if not inspect.iscoroutinefunction(func):
+                raise TypeError(f"{getattr(func, '__qualname__', func)}: an HTTP middleware "
+                                "must be `async def (request, call_next)`")
+            self._http_middleware.append(func)
+            return func
+
+        return decorator
+
     def exception_handler(self, exc_class_or_status_code: type[BaseException] | int
                           ) -> Callable[[HandlerT], HandlerT]:
         def decorator(func: HandlerT) -> HandlerT:
@@ -116,6 +133,16 @@ class FasterAPI(APIRouter):
 
         Never raises: every failure becomes the response FastAPI would send.
         """
+        if self._http_middleware and HOSTED:
+            route = self.routes[route_index]
+            if isinstance(route, APIRoute):
+                from ._concurrency import defer
+                from ._middleware import run_chain
+
+                middleware = self._http_middleware
+                defer(lambda: run_chain(self, route, raw, middleware), 200,
+                      lambda exc: self._handle_exception(exc, raw))
+                return None
         try:
             if self.dependency_overrides:
                 result = self.routes[route_index].handle_full(raw, self)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from typing import Any
 
-from fasterapi import BackgroundTasks, Depends, FastAPI, StreamingResponse
+from fasterapi import BackgroundTasks, Depends, FastAPI, HTTPException, Request, StreamingResponse
 from fasterapi.background import BackgroundTask
-from fasterapi.responses import PlainTextResponse
+from fasterapi.responses import PlainTextResponse, Response
 
 app = FastAPI()
 log: list[str] = []
@@ -79,3 +80,51 @@ def get_log() -> list[str]:
 @app.delete("/log")
 def clear_log() -> None:
     log.clear()
+
+
+# ---- HTTP middleware (a separate app, so the routes above stay middleware-free) ----------
+
+mw_app = FastAPI()
+
+
+@mw_app.middleware("http")
+async def inner(request: Request, call_next: Any) -> Response:
+    response = await call_next(request)
+    response.headers["x-order"] = response.headers.get("x-order", "") + "inner,"
+    return response
+
+
+@mw_app.middleware("http")
+async def outer(request: Request, call_next: Any) -> Response:
+    if request.headers.get("x-block") == "yes":
+        return PlainTextResponse("blocked by middleware", status_code=403)
+    response = await call_next(request)
+    response.headers["x-order"] = response.headers.get("x-order", "") + "outer"
+    response.headers["x-path"] = request.url.path
+    return response
+
+
+@mw_app.get("/sync/{n}")
+def mw_sync(n: int) -> dict[str, int]:
+    return {"n": n}
+
+
+@mw_app.get("/async")
+async def mw_async() -> dict[str, str]:
+    await asyncio.sleep(0)
+    return {"async": "yes"}
+
+
+@mw_app.get("/missing")
+def mw_missing() -> None:
+    raise HTTPException(404, "nothing here")
+
+
+@mw_app.get("/crash")
+def mw_crash() -> None:
+    raise RuntimeError("handler crash under middleware")
+
+
+@mw_app.get("/stream")
+def mw_stream() -> StreamingResponse:
+    return StreamingResponse(iter(["x", "y"]))
