@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
 	"github.com/fasterapi/fasterapi/protocols/http2"
@@ -21,6 +22,18 @@ type h2session struct {
 	streams map[uint32]*h2stream
 	mu      sync.Mutex // guards done, filled by Deliver from other threads
 	done    []h2answer
+
+	// waiting lists complete requests held back while responses wait on the peer (backedUp).
+	waiting []uint32
+	// handed counts bytes given to the transport; with DataSent and the transport's unsent
+	// bytes it tells whether the peer made progress (checkProgress).
+	handed       uint64
+	progressMark uint64
+	blockedSince int64 // unix ns since when responses wait with no progress; 0: none
+	lingerUntil  int64 // unix ns after which a finished connection closes regardless
+	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
+	timer        *time.Timer
+	timerAt      time.Time // when timer fires; zero when it is not pending
 }
 
 type h2stream struct {
@@ -84,7 +97,17 @@ func (h *h2session) deliver(stream uint32, r pybridge.Result) {
 }
 
 func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
-	_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Closed() true
+	now := time.Now()
+	h.onWake(now)
+	if h.conn.Err() == nil {
+		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
+	} // after one, input is read and dropped until the GOAWAY is delivered
+	if h.c.srv.draining() && !h.goawaySent {
+		// Graceful shutdown (RFC 9113 §6.8): GOAWAY names the last stream we will serve; the
+		// ones open run to completion, after which finish closes the connection.
+		h.conn.Shutdown()
+		h.goawaySent = true
+	}
 	h.mu.Lock()
 	done := h.done
 	h.done = nil
@@ -106,19 +129,19 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				headers: append([]http2.Header(nil), ev.Headers...)}
 			h.streams[ev.Stream] = st
 			if ev.EndStream {
-				h.dispatch(ev.Stream, st)
+				h.ready(ev.Stream, st)
 			}
 		case http2.EventRequestData:
 			if st, ok := h.streams[ev.Stream]; ok {
 				st.body = append(st.body, ev.Data...)
 				h.conn.ConsumeData(ev.Stream, len(ev.Data))
 				if ev.EndStream {
-					h.dispatch(ev.Stream, st)
+					h.ready(ev.Stream, st)
 				}
 			}
 		case http2.EventRequestTrailers:
 			if st, ok := h.streams[ev.Stream]; ok {
-				h.dispatch(ev.Stream, st)
+				h.ready(ev.Stream, st)
 			}
 		case http2.EventStreamReset:
 			if st, ok := h.streams[ev.Stream]; ok && st.parked {
@@ -127,23 +150,31 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			delete(h.streams, ev.Stream)
 		}
 	}
-	if p := h.conn.Pending(); len(p) > 0 {
-		out = append(out, p...)
-		h.conn.Consumed(len(p))
+	out = h.handOff(out)
+	for len(h.waiting) > 0 && !h.backedUp() && h.conn.Err() == nil {
+		id := h.waiting[0]
+		h.waiting = h.waiting[1:]
+		if st, ok := h.streams[id]; ok {
+			h.dispatch(id, st)
+		}
+		out = h.handOff(out)
 	}
-	h.c.busy.Store(len(h.streams) > 0)
-	if len(h.streams) > 0 {
-		h.c.deadline.Store(0)
-	} else {
-		h.c.armIdle()
+	if len(h.waiting) == 0 {
+		h.waiting = nil
 	}
-	// Close on a connection error only. After the client's GOAWAY the client closes (RFC 9113
-	// §6.8); closing first with its next frames unread would reset the connection instead of
-	// answering them. An idle connection is cut by the keep-alive timeout.
-	if h.conn.Err() != nil {
-		return out, transport.CloseAfterWrite
+	// After the client's GOAWAY the client closes (RFC 9113 §6.8); closing first with its next
+	// frames unread would reset the connection instead of answering them. An idle connection
+	// is cut by the keep-alive timeout.
+	return h.finish(out, now.UnixNano())
+}
+
+// ready runs a complete request now, or queues it while earlier responses wait on the peer.
+func (h *h2session) ready(id uint32, st *h2stream) {
+	if len(h.waiting) > 0 || h.backedUp() {
+		h.waiting = append(h.waiting, id)
+		return
 	}
-	return out, transport.Continue
+	h.dispatch(id, st)
 }
 
 // dispatch answers a complete request: from Go for 404/405/307, else from the handler.

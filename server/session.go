@@ -58,6 +58,9 @@ func (c *session) Deadline() int64 { return c.deadline.Load() }
 func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
+	if h2 := c.h2.Load(); h2 != nil {
+		h2.close()
+	}
 	if c.parked {
 		c.srv.inflight.Add(-1)
 		c.parked = false
