@@ -23,6 +23,10 @@ type h2session struct {
 	mu      sync.Mutex // guards done, filled by Deliver from other threads
 	done    []h2answer
 
+	// uploads lists streams still receiving a body, oldest first; bodyBytes counts the body
+	// bytes buffered across streams (see h2body.go).
+	uploads   []uint32
+	bodyBytes int64
 	// waiting lists complete requests held back while responses wait on the peer (backedUp).
 	waiting []uint32
 	// handed counts bytes given to the transport; with DataSent and the transport's unsent
@@ -40,6 +44,7 @@ type h2stream struct {
 	method, scheme, authority, path string
 	headers                         []http2.Header
 	body                            []byte
+	unacked                         int // body bytes not yet returned to the flow-control windows
 	parked                          bool
 }
 
@@ -130,24 +135,31 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			h.streams[ev.Stream] = st
 			if ev.EndStream {
 				h.ready(ev.Stream, st)
+			} else {
+				h.startUpload(ev.Stream)
 			}
 		case http2.EventRequestData:
 			if st, ok := h.streams[ev.Stream]; ok {
-				st.body = append(st.body, ev.Data...)
-				h.conn.ConsumeData(ev.Stream, len(ev.Data))
+				h.received(ev.Stream, st, ev.Data)
 				if ev.EndStream {
+					h.endUpload(ev.Stream)
 					h.ready(ev.Stream, st)
 				}
 			}
 		case http2.EventRequestTrailers:
 			if st, ok := h.streams[ev.Stream]; ok {
+				h.endUpload(ev.Stream)
 				h.ready(ev.Stream, st)
 			}
 		case http2.EventStreamReset:
-			if st, ok := h.streams[ev.Stream]; ok && st.parked {
-				h.c.srv.inflight.Add(-1)
+			if st, ok := h.streams[ev.Stream]; ok {
+				if st.parked {
+					h.c.srv.inflight.Add(-1)
+				}
+				h.releaseBody(st)
 			}
 			delete(h.streams, ev.Stream)
+			h.endUpload(ev.Stream)
 		}
 	}
 	out = h.handOff(out)
@@ -232,6 +244,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	addParams(m, &sc.params)
 	srv.inflight.Add(1)
 	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), m.Bytes(), st.body)
+	h.releaseBody(st) // the host copied it into the request object
 	if r.Deferred {
 		st.parked = true
 		return
@@ -243,6 +256,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 // writeResult sends a handler's answer on its stream. Header lines from the host are
 // "name: value\r\n" with lower-case names, which HTTP/2 requires (RFC 9113 §8.2.1).
 func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
+	h.releaseBody(st)
 	delete(h.streams, id)
 	hdrs := make([]http2.Header, 0, 4)
 	if r.JSON {
