@@ -87,16 +87,24 @@ func (h *h2session) checkProgress(now int64) {
 func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 	out = h.handOff(out)
 	if h.conn.Err() != nil || h.goawaySent && h.conn.Closed() {
-		// A failed connection, or one we shut down whose streams are done: close once the
-		// GOAWAY and everything before it has left (closing with output unsent or input
-		// unread would reset the connection and lose it), or when the linger runs out.
+		// A failed connection, or one we shut down whose streams are done. A failed one closes
+		// once the GOAWAY and everything before it has left (closing with output unsent would
+		// lose it). After a graceful GOAWAY the client closes (RFC 9113 §6.8), as it still
+		// reads what we sent: closing first while its last frames (ACKs, WINDOW_UPDATEs) are
+		// in flight would answer them with a TCP reset that can discard our last response on
+		// its side. Either way the linger caps the wait.
 		if h.lingerUntil == 0 {
 			h.lingerUntil = now + int64(h2Linger)
 			h.c.deadline.Store(h.lingerUntil + int64(time.Second))
 		}
 		h.c.busy.Store(true)
-		if len(h.conn.Pending()) == 0 && h.outbound() == 0 || now >= h.lingerUntil {
+		flushed := len(h.conn.Pending()) == 0 && h.outbound() == 0
+		if flushed && h.conn.Err() != nil || now >= h.lingerUntil {
 			return out, transport.CloseAfterWrite
+		}
+		if flushed {
+			h.wakeIn(time.Duration(h.lingerUntil - now))
+			return out, transport.Continue
 		}
 		h.wakeIn(h2PollInterval)
 		return out, transport.Continue

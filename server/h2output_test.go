@@ -198,7 +198,12 @@ func TestH2ShutdownSendsGoAwayAndFinishesStreams(t *testing.T) {
 			answered = true
 		}
 	}
-	if !answered || ht.action != transport.CloseAfterWrite {
+	if !answered || ht.action != transport.Continue {
 		t.Fatalf("answered %v, action %v", answered, ht.action)
+	}
+	// The client closes after the GOAWAY; if it does not, the linger ends the connection.
+	h := ht.sess.h2.Load()
+	if _, action := h.finish(nil, h.lingerUntil); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the linger", action)
 	}
 }
