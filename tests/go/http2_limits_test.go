@@ -2,11 +2,14 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -179,5 +182,54 @@ func TestH2ZeroWindowSlowlorisIsCutOff(t *testing.T) {
 		}
 		t.Logf("GOAWAY after %v", time.Since(began).Round(10*time.Millisecond))
 		checkBounded(t, s, before)
+	})
+}
+
+// Many uploads at once on one connection, each under --max-body-size and none finishing: the
+// server stops opening flow-control windows once one maximal body is buffered (the oldest
+// upload excepted), so the connection's memory does not scale with its streams.
+func TestH2ConcurrentUploadsStayBounded(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "api_app:app", "--workers", "1",
+			"--max-body-size", strconv.Itoa(4<<20))
+		before := rssMB(t, s)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		client := h2cClient()
+		var wg sync.WaitGroup
+		chunk := bytes.Repeat([]byte{'u'}, 1<<20)
+		for range 60 { // 60 MB offered, 3 MB each below the limit
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				pr, pw := io.Pipe()
+				go func() {
+					for range 3 {
+						if _, err := pw.Write(chunk); err != nil {
+							return
+						}
+					}
+					<-ctx.Done() // never ends the body
+					pw.CloseWithError(ctx.Err())
+				}()
+				req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+s.addr+"/request/x", pr)
+				if resp, err := client.Do(req); err == nil {
+					resp.Body.Close()
+				}
+			}()
+		}
+		time.Sleep(3 * time.Second)
+		checkBounded(t, s, before)
+		cancel()
+		wg.Wait()
+		// The server still answers.
+		resp, err := h2cClient().Get("http://" + s.addr + "/request/y")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("after the uploads: %d", resp.StatusCode)
+		}
 	})
 }
