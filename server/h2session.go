@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,9 +131,16 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 		}
 		switch ev.Kind {
 		case http2.EventRequestHeaders:
-			st := &h2stream{method: ev.Method, scheme: ev.Scheme, authority: ev.Authority, path: ev.Path,
-				headers: append([]http2.Header(nil), ev.Headers...)}
+			st := &h2stream{method: ev.Method, scheme: ev.Scheme, authority: ev.Authority, path: ev.Path}
 			h.streams[ev.Stream] = st
+			if ev.EndStream && h.canDispatch() {
+				// Dispatched at once, while the event's header slice is valid: no copy.
+				st.headers = ev.Headers
+				h.dispatch(ev.Stream, st)
+				st.headers = nil
+				continue
+			}
+			st.headers = append([]http2.Header(nil), ev.Headers...)
 			if ev.EndStream {
 				h.ready(ev.Stream, st)
 			} else {
@@ -182,11 +190,17 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 
 // ready runs a complete request now, or queues it while earlier responses wait on the peer.
 func (h *h2session) ready(id uint32, st *h2stream) {
-	if len(h.waiting) > 0 || h.backedUp() {
+	if !h.canDispatch() {
 		h.waiting = append(h.waiting, id)
 		return
 	}
 	h.dispatch(id, st)
+}
+
+// canDispatch reports that a complete request may run now: none waits before it and the
+// responses already written are not backed up.
+func (h *h2session) canDispatch() bool {
+	return len(h.waiting) == 0 && !h.backedUp()
 }
 
 // dispatch answers a complete request: from Go for 404/405/307, else from the handler.
@@ -195,10 +209,11 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	rawPath, query := st.path, ""
-	if i := bytes.IndexByte([]byte(st.path), '?'); i >= 0 {
+	if i := strings.IndexByte(st.path, '?'); i >= 0 {
 		rawPath, query = st.path[:i], st.path[i+1:]
 	}
-	path := []byte(rawPath)
+	sc.raw = append(sc.raw[:0], rawPath...) // pooled: the router wants bytes
+	path := sc.raw
 	if hasPercent(path) {
 		sc.path = percentDecode(sc.path[:0], path)
 		path = sc.path

@@ -48,6 +48,7 @@ type session struct {
 type scratch struct {
 	meta     pybridge.Meta
 	path     []byte
+	raw      []byte // an HTTP/2 request's path as bytes
 	redirect []byte
 	params   router.Params
 }
