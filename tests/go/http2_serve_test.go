@@ -151,3 +151,22 @@ func TestH2CPriorKnowledgeWithCurl(t *testing.T) {
 		}
 	})
 }
+
+// A request with a trailer section (RFC 9113 §8.1) ends with the trailers and is served.
+func TestH2RequestTrailers(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "api_app:app", "--workers", "1")
+		req, _ := http.NewRequest("POST", "http://"+s.addr+"/request/x", io.NopCloser(strings.NewReader("with trailers")))
+		req.ContentLength = -1
+		req.Trailer = http.Header{"X-Checksum": {"abc"}}
+		resp, err := h2cClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 || resp.StatusCode != 200 || !bytes.Contains(b, []byte(`"body":"with trailers"`)) {
+			t.Fatalf("HTTP/%d %d %s", resp.ProtoMajor, resp.StatusCode, b)
+		}
+	})
+}
