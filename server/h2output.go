@@ -59,28 +59,53 @@ func (h *h2session) held() bool {
 	return len(h.conn.Pending()) > 0 || len(h.waiting) > 0
 }
 
+// progressClock measures how long a quantity that should grow has stood still.
+type progressClock struct {
+	since int64  // unix ns when mark last grew; 0: not running
+	mark  uint64 // the highest value seen
+}
+
+// stillFor records the quantity's value at now and returns how long it has not grown.
+func (p *progressClock) stillFor(now int64, mark uint64) int64 {
+	if p.since == 0 || mark > p.mark {
+		p.since, p.mark = now, mark
+	}
+	return now - p.since
+}
+
+// stop clears the clock: nothing is waiting.
+func (p *progressClock) stop() { p.since = 0 }
+
 // checkProgress ends a connection on which nothing moved for the body timeout while responses
-// waited: output held because the peer does not read, or streams stalled because it opens no
-// flow-control window (zero-window slowloris). Each byte the socket takes or the windows let
-// through restarts the clock, so slow but live peers are not cut.
+// waited. Two things can hold them: the peer's flow-control windows (zero-window slowloris),
+// which only DATA it lets through counts against, so answering its PINGs meanwhile does not
+// keep it alive; and the socket, when the peer does not read, which bytes the kernel takes
+// count against. Slow but live peers keep both clocks moving.
 func (h *h2session) checkProgress(now int64) {
-	limit := h.c.srv.opts.BodyTimeout
+	limit := int64(h.c.srv.opts.BodyTimeout)
 	if limit <= 0 || h.conn.Err() != nil {
 		return
 	}
-	if !h.held() && h.outbound() == 0 && h.conn.StalledStreams() == 0 {
-		h.blockedSince = 0
+	var still int64
+	if h.conn.StalledStreams() > 0 {
+		still = h.stall.stillFor(now, h.conn.DataSent())
+	} else {
+		h.stall.stop()
+	}
+	if unsent := h.outbound(); h.held() || unsent > 0 {
+		// Bytes handed over before this call minus those still unsent: what the kernel took.
+		still = max(still, h.drain.stillFor(now, h.handedBefore-uint64(unsent)))
+	} else {
+		h.drain.stop()
+	}
+	if h.stall.since == 0 && h.drain.since == 0 {
 		return
 	}
-	mark := h.conn.DataSent() + h.handed - uint64(h.outbound())
-	if h.blockedSince == 0 || mark != h.progressMark {
-		h.blockedSince, h.progressMark = now, mark
-	}
-	if now-h.blockedSince >= int64(limit) {
+	if still >= limit {
 		h.conn.Abort(http2.ErrCodeEnhanceYourCalm, "no progress: the peer reads nothing or opens no flow-control window")
 		return
 	}
-	h.wakeIn(time.Duration(h.blockedSince + int64(limit) - now))
+	h.wakeIn(time.Duration(limit - still))
 }
 
 // finish decides the connection's fate once an OnData call's work is done.

@@ -115,10 +115,10 @@ func TestH2StalledResponseTimesOut(t *testing.T) {
 		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: enc("/items/5"), EndHeaders: true, EndStream: true})
 	})
 	h := ht.sess.h2.Load()
-	if h.conn.StalledStreams() != 1 || h.blockedSince == 0 {
-		t.Fatalf("stalled %d since %d", h.conn.StalledStreams(), h.blockedSince)
+	if h.conn.StalledStreams() != 1 || h.stall.since == 0 {
+		t.Fatalf("stalled %d since %d", h.conn.StalledStreams(), h.stall.since)
 	}
-	start := h.blockedSince
+	start := h.stall.since
 	h.checkProgress(start + int64(ht.sess.srv.opts.BodyTimeout) - 1)
 	if h.conn.Err() != nil {
 		t.Fatal("gave up before the body timeout")
@@ -141,11 +141,18 @@ func TestH2ProgressRestartsTheStallClock(t *testing.T) {
 		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: enc("/items/5"), EndHeaders: true, EndStream: true})
 	})
 	h := ht.sess.h2.Load()
-	first := h.blockedSince
+	first := h.stall.since
 	time.Sleep(2 * time.Millisecond)
 	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WriteWindowUpdate(1, 1) })
-	if h.blockedSince == first || h.conn.Err() != nil {
-		t.Fatalf("a byte of window did not count as progress: %d %d", first, h.blockedSince)
+	if h.stall.since == first || h.conn.Err() != nil {
+		t.Fatalf("a byte of window did not count as progress: %d %d", first, h.stall.since)
+	}
+	// Answering PINGs is not progress on a stalled response.
+	second := h.stall.since
+	time.Sleep(2 * time.Millisecond)
+	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WritePing(false, [8]byte{}) })
+	if h.stall.since != second {
+		t.Fatal("a PING restarted the stall clock")
 	}
 }
 
@@ -205,5 +212,31 @@ func TestH2ShutdownSendsGoAwayAndFinishesStreams(t *testing.T) {
 	h := ht.sess.h2.Load()
 	if _, action := h.finish(nil, h.lingerUntil); action != transport.CloseAfterWrite {
 		t.Fatalf("action %v after the linger", action)
+	}
+}
+
+func TestH2PeerNotReadingTimesOut(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(*http2.Framer, func(string) []byte) {})
+	ht.unsent = h2OutboundHigh + 1 // the peer stopped reading
+	ht.send(false, func(fr *http2.Framer, enc func(string) []byte) {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: enc("/items/5"), EndHeaders: true, EndStream: true})
+	})
+	h := ht.sess.h2.Load()
+	start := h.drain.since
+	if start == 0 {
+		t.Fatal("drain clock not running while output is held")
+	}
+	limit := int64(ht.sess.srv.opts.BodyTimeout)
+	// The kernel taking bytes is progress...
+	ht.unsent--
+	h.checkProgress(start + limit/2)
+	if h.drain.since != start+limit/2 {
+		t.Fatalf("drain clock at %d, want restarted at %d", h.drain.since, start+limit/2)
+	}
+	// ...and nothing moving for the body timeout ends the connection.
+	h.checkProgress(start + limit/2 + limit)
+	if h.conn.Err() == nil {
+		t.Fatal("still waiting on a peer that reads nothing")
 	}
 }

@@ -30,11 +30,12 @@ type h2session struct {
 	bodyBytes int64
 	// waiting lists complete requests held back while responses wait on the peer (backedUp).
 	waiting []uint32
-	// handed counts bytes given to the transport; with DataSent and the transport's unsent
-	// bytes it tells whether the peer made progress (checkProgress).
-	handed       uint64
-	progressMark uint64
-	blockedSince int64 // unix ns since when responses wait with no progress; 0: none
+	// handed counts bytes given to the transport, handedBefore as of the start of OnData; with
+	// the transport's unsent bytes they tell what the peer took (checkProgress).
+	handed, handedBefore uint64
+	// stall times responses held by closed flow-control windows, drain output the peer does
+	// not read.
+	stall, drain progressClock
 	lingerUntil  int64 // unix ns after which a finished connection closes regardless
 	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
 	timer        *time.Timer
@@ -105,6 +106,7 @@ func (h *h2session) deliver(stream uint32, r pybridge.Result) {
 func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	now := time.Now()
 	h.onWake(now)
+	h.handedBefore = h.handed
 	if h.conn.Err() == nil {
 		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
 	} // after one, input is read and dropped until the GOAWAY is delivered
