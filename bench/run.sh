@@ -5,20 +5,25 @@
 # connection count, median of RUNS runs of DURATION after a warm-up.
 #   bench/run.sh
 #   DURATION=8s RUNS=3 CONNS="64 256" SERVERS="fasterapi uvicorn+fastapi" PATHS="/json /cpu" bench/run.sh
+# HTTP/2 row: h2load -c 16 -m 10 on /json (cleartext, prior knowledge) against H2SERVERS; set
+# SERVERS="" to run only that row:   SERVERS= bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8s}
 RUNS=${RUNS:-3}
 CONNS=${CONNS:-64 256}
 PORT=${PORT:-8765}
-SERVERS=${SERVERS:-fasterapi uvicorn+fastapi granian+fastapi granian-rsgi uvicorn+starlette go-net/http gnet-bare}
+SERVERS=${SERVERS-fasterapi uvicorn+fastapi granian+fastapi granian-rsgi uvicorn+starlette go-net/http gnet-bare}
 PATHS=${PATHS:-/json /plaintext /items/5?q=x /big /echo /async /cpu}
+H2SERVERS=${H2SERVERS-fasterapi go-net/http granian+fastapi granian-rsgi}
+H2CONNS=${H2CONNS:-16}
+H2STREAMS=${H2STREAMS:-10}
 OUT=bench/results
 mkdir -p "$OUT"
 
-if ! command -v wrk >/dev/null; then
+if ! command -v wrk >/dev/null || ! command -v h2load >/dev/null; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get install -y -qq wrk
+  $sudo apt-get install -y -qq wrk nghttp2-client
 fi
 PY=$(scripts/find-python.sh 3.13)
 [ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
@@ -32,8 +37,8 @@ server_cmd() { # run from bench/apps
   case $1 in
     fasterapi) echo "env BENCH_FRAMEWORK=fasterapi $V/fasterapi serve fastapi_app:app --port $PORT --workers ${2:-1}" ;;
     uvicorn+fastapi) echo "$V/uvicorn fastapi_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
-    granian+fastapi) echo "$V/granian --interface asgi --port $PORT --workers 1 --log-level warning fastapi_app:app" ;;
-    granian-rsgi) echo "$V/granian --interface rsgi --port $PORT --workers 1 --log-level warning rsgi_app:app" ;;
+    granian+fastapi) echo "$V/granian --interface asgi --port $PORT --workers 1 --log-level warning ${GRANIAN_HTTP:-} fastapi_app:app" ;;
+    granian-rsgi) echo "$V/granian --interface rsgi --port $PORT --workers 1 --log-level warning ${GRANIAN_HTTP:-} rsgi_app:app" ;;
     uvicorn+starlette) echo "$V/uvicorn starlette_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
     go-net/http) echo "../results/nethttp -addr 127.0.0.1:$PORT" ;;
     gnet-bare) echo "../results/gnetbare -addr 127.0.0.1:$PORT" ;;
@@ -45,7 +50,7 @@ start_server() { # name cores [workers]
   (cd bench/apps && exec taskset -c "$2" $(server_cmd "$1" "${3:-1}")) >"$OUT/${1//\//_}.log" 2>&1 &
   PID=$!
   for _ in $(seq 300); do
-    curl -sf "http://127.0.0.1:$PORT/json" >/dev/null && return 0
+    curl -sf ${CURL_HTTP:-} "http://127.0.0.1:$PORT/json" >/dev/null && return 0
     sleep 0.1
   done
   echo "$1 did not start; see $OUT/${1//\//_}.log" >&2
@@ -104,6 +109,45 @@ if [[ " $SERVERS " == *" fasterapi "* ]]; then
   done
   printf '\nScaling, `/cpu` at 64 connections, server and wrk sharing both cores: 1 interpreter %.0f req/s, 2 interpreters %.0f req/s (%.2fx)\n' \
     "${RPS[scale|1]}" "${RPS[scale|2]}" "$(awk -v a="${RPS[scale|2]}" -v b="${RPS[scale|1]}" 'BEGIN {print a/b}')" | tee -a "$table"
+fi
+
+# HTTP/2 over cleartext with prior knowledge: h2load multiplexes H2STREAMS streams on each of
+# H2CONNS connections. Granian speaks only HTTP/2 with --http 2, so it is probed that way.
+# measure_h2 CPUS -> "rps" median
+measure_h2() {
+  local url="http://127.0.0.1:$PORT/json" rps=() res
+  taskset -c "$1" h2load -t1 -c"$H2CONNS" -m"$H2STREAMS" -D 2 "$url" >/dev/null
+  for _ in $(seq "$RUNS"); do
+    res=$(taskset -c "$1" h2load -t1 -c"$H2CONNS" -m"$H2STREAMS" -D "${DURATION%s}" "$url")
+    if ! grep -q " 0 failed, 0 errored" <<<"$res"; then echo "h2load errors against $url:" >&2; echo "$res" >&2; fi
+    rps+=("$(awk '/^finished in/ {print $4}' <<<"$res")")
+  done
+  median "${rps[@]}"
+}
+if [ -n "$H2SERVERS" ]; then
+  {
+    echo; echo "HTTP/2 cleartext (prior knowledge), \`h2load -t1 -c$H2CONNS -m$H2STREAMS -D ${DURATION%s}\` on \`/json\`:"; echo
+    echo "| server | req/s |"; echo "|---|---|"
+  } | tee -a "$table"
+  for name in $H2SERVERS; do
+    GRANIAN_HTTP="" CURL_HTTP=""
+    [[ $name == granian* ]] && GRANIAN_HTTP="--http 2" CURL_HTTP="--http2-prior-knowledge"
+    start_server "$name" 0
+    rps=$(measure_h2 1)
+    RPS["h2|$name"]=$rps
+    printf '| %s | %.0f |\n' "$name" "$rps" | tee -a "$table"
+    stop_server
+  done
+  GRANIAN_HTTP="" CURL_HTTP=""
+  a=${RPS["h2|fasterapi"]:-}
+  if [ -n "$a" ]; then
+    for name in $H2SERVERS; do
+      b=${RPS["h2|$name"]:-}
+      [ "$name" != fasterapi ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v n="$name" 'BEGIN {printf "FasterAPI h2 vs %s h2: %.2fx\n", n, a/b}' | tee -a "$table"
+    done
+    b=${RPS["fasterapi|/json|64"]:-}
+    [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN {printf "FasterAPI h2 vs its own HTTP/1.1 (wrk -c64): %.2fx\n", a/b}' | tee -a "$table"
+  fi
 fi
 
 # FasterAPI's ratio to each peer, same path and connection count.

@@ -5,6 +5,8 @@ set -eu
 need=()
 command -v curl >/dev/null || need+=(curl)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+# h2load drives many HTTP/2 streams at once in tests/go and in bench/run.sh.
+command -v h2load >/dev/null || need+=(nghttp2-client)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo

@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
 	"github.com/fasterapi/fasterapi/protocols/http2"
@@ -21,12 +23,30 @@ type h2session struct {
 	streams map[uint32]*h2stream
 	mu      sync.Mutex // guards done, filled by Deliver from other threads
 	done    []h2answer
+
+	// uploads lists streams still receiving a body, oldest first; bodyBytes counts the body
+	// bytes buffered across streams (see h2body.go).
+	uploads   []uint32
+	bodyBytes int64
+	// waiting lists complete requests held back while responses wait on the peer (backedUp).
+	waiting []uint32
+	// handed counts bytes given to the transport, handedBefore as of the start of OnData; with
+	// the transport's unsent bytes they tell what the peer took (checkProgress).
+	handed, handedBefore uint64
+	// stall times responses held by closed flow-control windows, drain output the peer does
+	// not read.
+	stall, drain progressClock
+	lingerUntil  int64 // unix ns after which a finished connection closes regardless
+	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
+	timer        *time.Timer
+	timerAt      time.Time // when timer fires; zero when it is not pending
 }
 
 type h2stream struct {
 	method, scheme, authority, path string
 	headers                         []http2.Header
 	body                            []byte
+	unacked                         int // body bytes not yet returned to the flow-control windows
 	parked                          bool
 }
 
@@ -84,7 +104,18 @@ func (h *h2session) deliver(stream uint32, r pybridge.Result) {
 }
 
 func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
-	_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Closed() true
+	now := time.Now()
+	h.onWake(now)
+	h.handedBefore = h.handed
+	if h.conn.Err() == nil {
+		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
+	} // after one, input is read and dropped until the GOAWAY is delivered
+	if h.c.srv.draining() && !h.goawaySent {
+		// Graceful shutdown (RFC 9113 §6.8): GOAWAY names the last stream we will serve; the
+		// ones open run to completion, after which finish closes the connection.
+		h.conn.Shutdown()
+		h.goawaySent = true
+	}
 	h.mu.Lock()
 	done := h.done
 	h.done = nil
@@ -102,48 +133,76 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 		}
 		switch ev.Kind {
 		case http2.EventRequestHeaders:
-			st := &h2stream{method: ev.Method, scheme: ev.Scheme, authority: ev.Authority, path: ev.Path,
-				headers: append([]http2.Header(nil), ev.Headers...)}
+			st := &h2stream{method: ev.Method, scheme: ev.Scheme, authority: ev.Authority, path: ev.Path}
 			h.streams[ev.Stream] = st
-			if ev.EndStream {
+			if ev.EndStream && h.canDispatch() {
+				// Dispatched at once, while the event's header slice is valid: no copy.
+				st.headers = ev.Headers
 				h.dispatch(ev.Stream, st)
+				st.headers = nil
+				continue
+			}
+			st.headers = append([]http2.Header(nil), ev.Headers...)
+			if ev.EndStream {
+				h.ready(ev.Stream, st)
+			} else {
+				h.startUpload(ev.Stream)
 			}
 		case http2.EventRequestData:
 			if st, ok := h.streams[ev.Stream]; ok {
-				st.body = append(st.body, ev.Data...)
-				h.conn.ConsumeData(ev.Stream, len(ev.Data))
+				h.received(ev.Stream, st, ev.Data)
 				if ev.EndStream {
-					h.dispatch(ev.Stream, st)
+					h.endUpload(ev.Stream)
+					h.ready(ev.Stream, st)
 				}
 			}
 		case http2.EventRequestTrailers:
 			if st, ok := h.streams[ev.Stream]; ok {
-				h.dispatch(ev.Stream, st)
+				h.endUpload(ev.Stream)
+				h.ready(ev.Stream, st)
 			}
 		case http2.EventStreamReset:
-			if st, ok := h.streams[ev.Stream]; ok && st.parked {
-				h.c.srv.inflight.Add(-1)
+			if st, ok := h.streams[ev.Stream]; ok {
+				if st.parked {
+					h.c.srv.inflight.Add(-1)
+				}
+				h.releaseBody(st)
 			}
 			delete(h.streams, ev.Stream)
+			h.endUpload(ev.Stream)
 		}
 	}
-	if p := h.conn.Pending(); len(p) > 0 {
-		out = append(out, p...)
-		h.conn.Consumed(len(p))
+	out = h.handOff(out)
+	for len(h.waiting) > 0 && !h.backedUp() && h.conn.Err() == nil {
+		id := h.waiting[0]
+		h.waiting = h.waiting[1:]
+		if st, ok := h.streams[id]; ok {
+			h.dispatch(id, st)
+		}
+		out = h.handOff(out)
 	}
-	h.c.busy.Store(len(h.streams) > 0)
-	if len(h.streams) > 0 {
-		h.c.deadline.Store(0)
-	} else {
-		h.c.armIdle()
+	if len(h.waiting) == 0 {
+		h.waiting = nil
 	}
-	// Close on a connection error only. After the client's GOAWAY the client closes (RFC 9113
-	// §6.8); closing first with its next frames unread would reset the connection instead of
-	// answering them. An idle connection is cut by the keep-alive timeout.
-	if h.conn.Err() != nil {
-		return out, transport.CloseAfterWrite
+	// After the client's GOAWAY the client closes (RFC 9113 §6.8); closing first with its next
+	// frames unread would reset the connection instead of answering them. An idle connection
+	// is cut by the keep-alive timeout.
+	return h.finish(out, now.UnixNano())
+}
+
+// ready runs a complete request now, or queues it while earlier responses wait on the peer.
+func (h *h2session) ready(id uint32, st *h2stream) {
+	if !h.canDispatch() {
+		h.waiting = append(h.waiting, id)
+		return
 	}
-	return out, transport.Continue
+	h.dispatch(id, st)
+}
+
+// canDispatch reports that a complete request may run now: none waits before it and the
+// responses already written are not backed up.
+func (h *h2session) canDispatch() bool {
+	return len(h.waiting) == 0 && !h.backedUp()
 }
 
 // dispatch answers a complete request: from Go for 404/405/307, else from the handler.
@@ -152,10 +211,11 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	rawPath, query := st.path, ""
-	if i := bytes.IndexByte([]byte(st.path), '?'); i >= 0 {
+	if i := strings.IndexByte(st.path, '?'); i >= 0 {
 		rawPath, query = st.path[:i], st.path[i+1:]
 	}
-	path := []byte(rawPath)
+	sc.raw = append(sc.raw[:0], rawPath...) // pooled: the router wants bytes
+	path := sc.raw
 	if hasPercent(path) {
 		sc.path = percentDecode(sc.path[:0], path)
 		path = sc.path
@@ -201,6 +261,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	addParams(m, &sc.params)
 	srv.inflight.Add(1)
 	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), m.Bytes(), st.body)
+	h.releaseBody(st) // the host copied it into the request object
 	if r.Deferred {
 		st.parked = true
 		return
@@ -212,6 +273,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 // writeResult sends a handler's answer on its stream. Header lines from the host are
 // "name: value\r\n" with lower-case names, which HTTP/2 requires (RFC 9113 §8.2.1).
 func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
+	h.releaseBody(st)
 	delete(h.streams, id)
 	hdrs := make([]http2.Header, 0, 4)
 	if r.JSON {

@@ -75,6 +75,7 @@ type session struct {
 type scratch struct {
 	meta     pybridge.Meta
 	path     []byte
+	raw      []byte // an HTTP/2 request's path as bytes
 	redirect []byte
 	params   router.Params
 }
@@ -85,6 +86,9 @@ func (c *session) Deadline() int64 { return c.deadline.Load() }
 func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
+	if h2 := c.h2.Load(); h2 != nil {
+		h2.close()
+	}
 	if c.pingTimer != nil {
 		c.pingTimer.Stop()
 	}

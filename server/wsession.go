@@ -73,8 +73,8 @@ func (c *session) serveWebSocket(out []byte, path []byte, sc *scratch) ([]byte, 
 // reports whether the connection must close after out is written.
 func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
 	budget := writeWater - len(out)
-	if c.info.Buffered != nil {
-		budget -= c.info.Buffered()
+	if c.info.Outbound != nil {
+		budget -= c.info.Outbound()
 	}
 	if budget <= 0 {
 		c.retryLater()
@@ -219,8 +219,8 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 		}
 	}
 	budget := writeWater - len(out)
-	if c.info.Buffered != nil {
-		budget -= c.info.Buffered()
+	if c.info.Outbound != nil {
+		budget -= c.info.Outbound()
 	}
 	if budget > 0 {
 		out = c.wsApply(out, q.take(nil, budget))

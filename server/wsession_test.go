@@ -27,7 +27,7 @@ func newStreamServer(t *testing.T) (*Server, *session) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess := srv.NewSession(transport.ConnInfo{Wake: func() {}, Buffered: func() int { return 0 }}).(*session)
+	sess := srv.NewSession(transport.ConnInfo{Wake: func() {}, Outbound: func() int { return 0 }}).(*session)
 	return srv, sess
 }
 
@@ -163,7 +163,7 @@ func TestStreamAbortCutsTheConnection(t *testing.T) {
 func TestStreamWaitsForASlowReader(t *testing.T) {
 	srv, sess := newStreamServer(t)
 	buffered := 0
-	sess.info.Buffered = func() int { return buffered }
+	sess.info.Outbound = func() int { return buffered }
 	sess.OnData([]byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
 	send(t, srv, sess, pybridge.OpAttach, 0, "")
 	send(t, srv, sess, pybridge.OpHTTPStart, 200, "")

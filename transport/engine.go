@@ -111,7 +111,7 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	rh, rp := splitAddr(c.RemoteAddr())
 	lh, lp := splitAddr(c.LocalAddr())
 	sess := s.cfg.NewSession(ConnInfo{RemoteHost: rh, RemotePort: rp, LocalHost: lh, LocalPort: lp,
-		Wake: func() { _ = c.Wake(nil) }, Buffered: c.OutboundBuffered})
+		Wake: func() { _ = c.Wake(nil) }, Outbound: c.OutboundBuffered})
 	c.SetContext(sess)
 	s.conns.Store(c, sess)
 	s.open.Add(1)
@@ -181,10 +181,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	default:
 		return errors.New("server not started")
 	}
-	s.conns.Range(func(_, v any) bool {
+	s.conns.Range(func(k, v any) bool {
 		if d, ok := v.(Drainer); ok {
 			d.Drain()
 		}
+		// Let every session see the shutdown on its own loop thread: an HTTP/2 session
+		// announces it with GOAWAY (RFC 9113 §6.8) before its connection counts as idle.
+		_ = k.(gnet.Conn).Wake(nil)
 		return true
 	})
 	tick := time.NewTicker(20 * time.Millisecond)

@@ -51,9 +51,12 @@ type ConnInfo struct {
 	// no new bytes: how an answer produced elsewhere (an async handler) gets written. It may
 	// be called from any goroutine or thread.
 	Wake func()
-	// Buffered reports the bytes written to the connection that the socket has not taken
-	// yet, so a session can stop feeding a peer that does not read. Loop thread only.
-	Buffered func() int
+	// Outbound returns how many bytes the transport has accepted from OnData but not yet
+	// handed to the kernel because the peer is not reading fast enough. A session that
+	// generates output by itself (HTTP/2 ACKs, queued responses) holds back while it is high,
+	// so a peer that sends but never reads cannot make the process buffer without bound. Call
+	// it only on the loop thread; nil means the transport cannot tell (treat it as 0).
+	Outbound func() int
 }
 
 // Factory makes the session of a new connection, on the loop thread that will serve it.

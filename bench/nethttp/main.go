@@ -1,4 +1,5 @@
-// Command nethttp is the Go net/http peer of the benchmark: the same endpoints, no Python.
+// Command nethttp is the Go net/http peer of the benchmark: the same endpoints, no Python,
+// over HTTP/1.1 and cleartext HTTP/2 (h2c).
 package main
 
 import (
@@ -71,5 +72,12 @@ func main() {
 		}
 		writeJSON(w, map[string]int{"total": total})
 	})
-	log.Fatal(http.ListenAndServe(*addr, nil))
+	// Cleartext HTTP/2 with prior knowledge (RFC 9113 §3.3) beside HTTP/1.1 on the same port,
+	// as FasterAPI does, for the h2load row of the benchmark. (x/net's h2c package is
+	// deprecated in favour of this field.)
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Addr: *addr, Protocols: &protocols}
+	log.Fatal(srv.ListenAndServe())
 }

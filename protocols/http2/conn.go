@@ -85,6 +85,7 @@ type Conn struct {
 	peerInitialWindow int64
 	peerMaxFrame      int
 	sendWindow        int64
+	dataSent          uint64 // DATA payload bytes framed, for DataSent
 
 	// our receive windows
 	recvWindow    int64 // connection-level bytes the peer may still send

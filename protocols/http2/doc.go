@@ -75,10 +75,10 @@
 //     the peer are counted while they sit unconsumed in Pending; more than
 //     MaxQueuedControlFrames is a GOAWAY(ENHANCE_YOUR_CALM).
 //   - Zero-window slowloris: a peer that opens no window holds queued
-//     response data. StalledStreams and BufferedTotal expose it; as the Conn
-//     has no clock, the transport times such connections out (for example,
-//     Shutdown and close when StalledStreams stays non-zero with no progress
-//     for its write timeout).
+//     response data. StalledStreams, BufferedTotal and DataSent expose it;
+//     as the Conn has no clock, the transport times such connections out
+//     with Abort when StalledStreams stays non-zero and DataSent does not
+//     move for its write timeout.
 //
 // # Lifetimes
 //

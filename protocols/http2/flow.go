@@ -81,6 +81,7 @@ func (c *Conn) sendData(s *stream, data []byte, end bool) int {
 // writeData queues one DATA frame and charges the windows for it.
 func (c *Conn) writeData(s *stream, p []byte, end bool) {
 	_ = c.fr.WriteData(s.id, end, p)
+	c.dataSent += uint64(len(p))
 	c.sendWindow -= int64(len(p))
 	s.sendWindow -= int64(len(p))
 	if end {
@@ -159,3 +160,9 @@ func (c *Conn) StalledStreams() int {
 	}
 	return n
 }
+
+// DataSent returns how many response body bytes have been framed into
+// Pending since the connection began. A transport timing out stalled
+// streams (see StalledStreams) treats a change as progress: a peer that
+// keeps opening its windows, however slowly, is reading.
+func (c *Conn) DataSent() uint64 { return c.dataSent }

@@ -265,3 +265,26 @@ func TestClientEndsAfterResponse(t *testing.T) {
 		t.Fatal("stream not closed when both sides ended")
 	}
 }
+
+func TestDataSentCountsFramedBytesOnly(t *testing.T) {
+	cl := newClient(t, Config{}, xhttp2.Setting{ID: xhttp2.SettingInitialWindowSize, Val: 10})
+	cl.respond(1)
+	if n, err := cl.c.WriteData(1, make([]byte, 25), true); n != 10 || err != nil {
+		t.Fatal(n, err)
+	}
+	if got := cl.c.DataSent(); got != 10 {
+		t.Fatalf("DataSent %d, want 10 (the rest waits for the window)", got)
+	}
+	// Progress, as a transport's stall timer sees it, comes with each
+	// window the peer opens.
+	_ = cl.fw.WriteWindowUpdate(1, 5)
+	cl.mustFlush()
+	if got := cl.c.DataSent(); got != 15 || cl.c.StalledStreams() != 1 {
+		t.Fatalf("DataSent %d, stalled %d", got, cl.c.StalledStreams())
+	}
+	_ = cl.fw.WriteWindowUpdate(1, 100)
+	cl.mustFlush()
+	if got := cl.c.DataSent(); got != 25 || cl.c.StalledStreams() != 0 {
+		t.Fatalf("DataSent %d, stalled %d", got, cl.c.StalledStreams())
+	}
+}

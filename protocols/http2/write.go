@@ -144,6 +144,17 @@ func (c *Conn) Shutdown() {
 	_ = c.fr.WriteGoAway(c.maxClientID, xhttp2.ErrCodeNo, nil)
 }
 
+// Abort ends the connection with GOAWAY(code) and reason as debug data,
+// as if the peer had caused a connection error (RFC 9113 §5.4.1): streams
+// are dropped without events and Feed returns the sticky *ConnError. The
+// transport uses it for limits that need a clock or the socket, which the
+// Conn has not: a response stalled by closed windows for too long, or a
+// peer that sends but does not read. Calling it after the connection
+// failed does nothing.
+func (c *Conn) Abort(code ErrCode, reason string) {
+	c.connError(code, reason)
+}
+
 // Ping queues a PING frame (RFC 9113 §6.7); the acknowledgement arrives as
 // an EventPingAck carrying data. Transports use it to probe liveness.
 func (c *Conn) Ping(data [8]byte) error {

@@ -1,6 +1,7 @@
 package http2
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -166,5 +167,33 @@ func TestEarlyResponseThenReset(t *testing.T) {
 	cl.mustFlush()
 	if evs := cl.events(); len(evs) != 0 {
 		t.Fatalf("events %+v", evs)
+	}
+}
+
+func TestAbort(t *testing.T) {
+	cl := newClient(t, Config{})
+	cl.respond(1)
+	cl.headers(3, true, get("/")...)
+	cl.mustFlush()
+	cl.events()
+	cl.c.Abort(ErrCodeEnhanceYourCalm, "stalled")
+	if !cl.c.Closed() || cl.c.Feed(nil) == nil {
+		t.Fatal("not closed after Abort")
+	}
+	var ce *ConnError
+	if !errors.As(cl.c.Err(), &ce) || ce.Code != ErrCodeEnhanceYourCalm {
+		t.Fatalf("err %v", cl.c.Err())
+	}
+	if _, err := cl.c.WriteData(1, []byte("x"), true); !errors.Is(err, ErrConnClosed) {
+		t.Fatalf("write after Abort: %v", err)
+	}
+	ga := only(cl.frames(), xhttp2.FrameGoAway)
+	if len(ga) != 1 || ga[0].Code != ErrCodeEnhanceYourCalm || ga[0].Last != 3 || string(ga[0].Data) != "stalled" {
+		t.Fatalf("GOAWAY %+v", ga)
+	}
+	// A second Abort (or a later error) sends nothing more.
+	cl.c.Abort(ErrCodeProtocol, "again")
+	if fs := cl.frames(); len(fs) != 0 {
+		t.Fatalf("frames after the second Abort: %+v", fs)
 	}
 }

@@ -1,0 +1,69 @@
+package server
+
+import "slices"
+
+// Request bodies reach the handler whole, so an HTTP/2 session buffers each one until its
+// stream ends. --max-body-size bounds one body (the core answers 413), but a connection may
+// upload on up to SETTINGS_MAX_CONCURRENT_STREAMS streams at once. Flow control (RFC 9113
+// §5.2) is the brake: a stream's window is reopened (ConsumeData) only while the
+// connection's buffered bodies stay within one maximal body, except for the oldest upload,
+// which always proceeds so that some request can always finish. Memory per connection stays
+// under about twice the body limit plus the connection window, and an honest client that
+// uploads many bodies at once is slowed down, not refused.
+
+// bodyBudget is how many buffered body bytes let uploads other than the oldest continue.
+func (h *h2session) bodyBudget() int64 {
+	return max(h.c.srv.opts.Limits.MaxBodyBytes, 1<<20)
+}
+
+// startUpload records a stream whose request head came without END_STREAM.
+func (h *h2session) startUpload(id uint32) {
+	h.uploads = append(h.uploads, id)
+}
+
+// received buffers body bytes of stream id and reopens its window if the budget allows.
+func (h *h2session) received(id uint32, st *h2stream, data []byte) {
+	st.body = append(st.body, data...)
+	h.bodyBytes += int64(len(data))
+	st.unacked += len(data)
+	h.credit(id, st)
+}
+
+// credit returns a stream's buffered bytes to its flow-control windows when it is the
+// oldest upload or the connection is within its body budget.
+func (h *h2session) credit(id uint32, st *h2stream) {
+	if st.unacked == 0 {
+		return
+	}
+	if (len(h.uploads) > 0 && h.uploads[0] == id) || h.bodyBytes <= h.bodyBudget() {
+		h.conn.ConsumeData(id, st.unacked)
+		st.unacked = 0
+	}
+}
+
+// endUpload forgets an upload that finished or was reset; others may proceed now.
+func (h *h2session) endUpload(id uint32) {
+	if i := slices.Index(h.uploads, id); i >= 0 {
+		h.uploads = slices.Delete(h.uploads, i, i+1)
+		h.reopen()
+	}
+}
+
+// releaseBody drops a stream's buffered body once the handler has it (or the stream died).
+func (h *h2session) releaseBody(st *h2stream) {
+	if st.body == nil {
+		return
+	}
+	h.bodyBytes -= int64(len(st.body))
+	st.body, st.unacked = nil, 0
+	h.reopen()
+}
+
+// reopen credits waiting uploads, oldest first, as far as the budget now allows.
+func (h *h2session) reopen() {
+	for _, id := range h.uploads {
+		if st, ok := h.streams[id]; ok {
+			h.credit(id, st)
+		}
+	}
+}
