@@ -159,7 +159,7 @@ def test_a_client_that_does_not_read_does_not_grow_server_memory(live_server: Li
 # ---- protocol violations, from a raw socket --------------------------------------------------
 
 def handshake(server: LiveServer, path: str = "/ws/echo", extra: str = "") -> socket.socket:
-    sock = socket.create_connection((live_host(server), live_port(server)), timeout=5)
+    sock = socket.create_connection((live_host(server), live_port(server)), timeout=15)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
                   f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
