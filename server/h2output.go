@@ -180,6 +180,7 @@ func (h *h2session) close() {
 	if h.timer != nil {
 		h.timer.Stop()
 	}
+	h.closeQueues()
 	for _, st := range h.streams {
 		if st.parked {
 			h.c.srv.inflight.Add(-1)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
 	"github.com/fasterapi/fasterapi/protocols/http2"
+	"github.com/fasterapi/fasterapi/protocols/websocket"
 	"github.com/fasterapi/fasterapi/pybridge"
 	"github.com/fasterapi/fasterapi/router"
 	"github.com/fasterapi/fasterapi/transport"
@@ -40,6 +41,11 @@ type h2session struct {
 	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
 	timer        *time.Timer
 	timerAt      time.Time // when timer fires; zero when it is not pending
+
+	// queues of long-lived streams; blocked lists those whose output waits on the peer.
+	queues  h2queues
+	blocked []uint32
+	drained bool // shutdown was passed on to the long-lived streams
 }
 
 type h2stream struct {
@@ -48,6 +54,16 @@ type h2stream struct {
 	body                            []byte
 	unacked                         int // body bytes not yet returned to the flow-control windows
 	parked                          bool
+
+	// Long-lived streams (h2stream.go, h2ws.go): streaming once a streamed response's head
+	// is out; wsPending while a WebSocket waits for its handler's accept, ws after it.
+	streaming bool
+	wsPending bool
+	handshake websocket.Handshake
+	ws        *websocket.Conn
+	early     []byte // WebSocket bytes that came before the accept
+	out       []byte // WebSocket frames not yet written as DATA
+	ended     bool   // our END_STREAM is out
 }
 
 type h2answer struct {
@@ -55,12 +71,14 @@ type h2answer struct {
 	result pybridge.Result
 }
 
-func h2Config(lim http1.Limits) http2.Config {
-	return http2.Config{MaxHeaderListSize: uint32(lim.MaxHeaderBytes), MaxBodyBytes: lim.MaxBodyBytes}
+func h2Config(srv *Server) http2.Config {
+	lim := srv.opts.Limits
+	return http2.Config{MaxHeaderListSize: uint32(lim.MaxHeaderBytes), MaxBodyBytes: lim.MaxBodyBytes,
+		EnableConnectProtocol: srv.hasWebSocket} // RFC 8441 §3: only when WebSocket routes exist
 }
 
 func newH2Session(c *session) *h2session {
-	return &h2session{c: c, streams: make(map[uint32]*h2stream), conn: http2.NewConn(h2Config(c.srv.opts.Limits))}
+	return &h2session{c: c, streams: make(map[uint32]*h2stream), conn: http2.NewConn(h2Config(c.srv))}
 }
 
 // upgradeH2C switches an HTTP/1.1 connection whose request asked for "Upgrade: h2c" with an
@@ -89,7 +107,7 @@ func upgradeH2C(c *session, req *http1.Request) *h2session {
 	if !found {
 		return nil
 	}
-	conn, err := http2.NewConnFromUpgrade(h2Config(c.srv.opts.Limits), settings, head)
+	conn, err := http2.NewConnFromUpgrade(h2Config(c.srv), settings, head)
 	if err != nil {
 		return nil
 	}
@@ -120,11 +138,29 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	done := h.done
 	h.done = nil
 	h.mu.Unlock()
+	// Operations queued before a completion are written before it (the handler queued them
+	// first), so the queues are pumped after the completions were taken.
+	h.pumpStreams()
+	var kept []h2answer
 	for _, a := range done {
-		if st, ok := h.streams[a.stream]; ok {
-			h.c.srv.inflight.Add(-1)
-			h.writeResult(a.stream, st, &a.result)
+		st, ok := h.streams[a.stream]
+		if !ok {
+			continue
 		}
+		if handled, keep := h.finishLongLived(a.stream, st, &a.result); handled {
+			if keep {
+				kept = append(kept, a)
+			}
+			continue
+		}
+		h.c.srv.inflight.Add(-1)
+		h.writeResult(a.stream, st, &a.result)
+	}
+	if len(kept) > 0 { // their streams still have output waiting on the peer
+		h.mu.Lock()
+		h.done = append(kept, h.done...)
+		h.mu.Unlock()
+		h.wakeIn(h2PollInterval)
 	}
 	for {
 		ev, ok := h.conn.NextEvent()
@@ -135,6 +171,10 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 		case http2.EventRequestHeaders:
 			st := &h2stream{method: ev.Method, scheme: ev.Scheme, authority: ev.Authority, path: ev.Path}
 			h.streams[ev.Stream] = st
+			if ev.Method == "CONNECT" && ev.Protocol != "" {
+				h.openWebSocket(&ev, st)
+				continue
+			}
 			if ev.EndStream && h.canDispatch() {
 				// Dispatched at once, while the event's header slice is valid: no copy.
 				st.headers = ev.Headers
@@ -149,7 +189,13 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				h.startUpload(ev.Stream)
 			}
 		case http2.EventRequestData:
-			if st, ok := h.streams[ev.Stream]; ok {
+			if st, ok := h.streams[ev.Stream]; ok && (st.ws != nil || st.wsPending) {
+				h.conn.ConsumeData(ev.Stream, len(ev.Data))
+				h.wsData(ev.Stream, st, h.queue(ev.Stream), ev.Data)
+				if ev.EndStream {
+					h.wsPeerEnded(ev.Stream, st)
+				}
+			} else if ok {
 				h.received(ev.Stream, st, ev.Data)
 				if ev.EndStream {
 					h.endUpload(ev.Stream)
@@ -170,6 +216,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			}
 			delete(h.streams, ev.Stream)
 			h.endUpload(ev.Stream)
+			h.forget(ev.Stream, websocket.CloseAbnormal)
 		}
 	}
 	out = h.handOff(out)
@@ -279,21 +326,7 @@ func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
 	if r.JSON {
 		hdrs = append(hdrs, http2.Header{Name: "content-type", Value: "application/json"})
 	}
-	for head := r.Head; len(head) > 0; {
-		line := head
-		if i := bytes.Index(head, []byte("\r\n")); i >= 0 {
-			line, head = head[:i], head[i+2:]
-		} else {
-			head = nil
-		}
-		if i := bytes.IndexByte(line, ':'); i > 0 {
-			name := string(bytes.ToLower(line[:i]))
-			if name == "connection" || name == "keep-alive" || name == "transfer-encoding" {
-				continue // connection-specific fields are not allowed in HTTP/2 (RFC 9113 §8.2.2)
-			}
-			hdrs = append(hdrs, http2.Header{Name: name, Value: string(bytes.TrimSpace(line[i+1:]))})
-		}
-	}
+	hdrs = headerFields(hdrs, r.Head)
 	status := r.Status
 	body := r.Body
 	if !http1.BodyAllowed(status) {
@@ -308,4 +341,25 @@ func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
 		return
 	}
 	_, _ = h.conn.WriteData(id, body, true)
+}
+
+// headerFields appends the fields of "name: value\r\n" header lines from the host, without
+// the connection-specific ones HTTP/2 forbids (RFC 9113 §8.2.2).
+func headerFields(hdrs []http2.Header, head []byte) []http2.Header {
+	for len(head) > 0 {
+		line := head
+		if i := bytes.Index(head, []byte("\r\n")); i >= 0 {
+			line, head = head[:i], head[i+2:]
+		} else {
+			head = nil
+		}
+		if i := bytes.IndexByte(line, ':'); i > 0 {
+			name := string(bytes.ToLower(line[:i]))
+			if name == "connection" || name == "keep-alive" || name == "transfer-encoding" {
+				continue
+			}
+			hdrs = append(hdrs, http2.Header{Name: name, Value: string(bytes.TrimSpace(line[i+1:]))})
+		}
+	}
+	return hdrs
 }

@@ -49,13 +49,14 @@ type Server struct {
 	caller Caller
 	router *router.Router
 	// wsRouter holds the WebSocket routes, which share paths with HTTP routes.
-	wsRouter *router.Router
-	draining func() bool
-	date     atomic.Pointer[[]byte]
+	wsRouter     *router.Router
+	hasWebSocket bool
+	draining     func() bool
+	date         atomic.Pointer[[]byte]
 	// sessions maps a session's token to it, so a deferred answer finds its connection.
 	sessions  sync.Map
 	nextToken atomic.Uint64
-	channels channelHub
+	channels  channelHub
 	// inflight counts handler calls that have not answered yet (async ones included).
 	inflight atomic.Int64
 }
@@ -68,16 +69,18 @@ const websocketMethod = "WEBSOCKET"
 // New builds the router from the route table. draining reports a shutdown in progress.
 func New(routes []pyhost.Route, caller Caller, opts Options, draining func() bool) (*Server, error) {
 	r, ws := router.New(), router.New()
+	hasWS := false
 	for i, rt := range routes {
 		target, methods := r, rt.Methods
 		if slices.Contains(methods, websocketMethod) {
 			target, methods = ws, []string{"GET"}
+			hasWS = true
 		}
 		if err := target.Add(methods, rt.Path, i); err != nil {
 			return nil, fmt.Errorf("route %q: %w", rt.Path, err)
 		}
 	}
-	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, draining: draining}
+	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, hasWebSocket: hasWS, draining: draining}
 	s.tickDate(time.Now())
 	return s, nil
 }

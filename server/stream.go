@@ -156,8 +156,15 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 		return streamGone
 	}
 	sess := v.(*session)
-	if uint32(token) != 0 {
-		return streamUnsupported // HTTP/2 streams do not stream yet
+	if id := uint32(token); id != 0 {
+		h2 := sess.h2.Load()
+		switch {
+		case h2 == nil:
+			return streamGone
+		case op == pybridge.OpSubscribe || op == pybridge.OpUnsubscribe:
+			return streamUnsupported // channels are for HTTP/1.1 WebSockets for now
+		}
+		return h2.send(token, id, op, code, data)
 	}
 	q := sess.stream.Load()
 	if q == nil {

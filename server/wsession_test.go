@@ -191,8 +191,8 @@ func TestStreamSendTokens(t *testing.T) {
 	if n := srv.StreamSend(999<<32, pybridge.OpAttach, 0, nil); n != streamGone {
 		t.Errorf("unknown session: %d", n)
 	}
-	if n := srv.StreamSend(sess.token<<32|3, pybridge.OpAttach, 0, nil); n != streamUnsupported {
-		t.Errorf("HTTP/2 stream: %d", n)
+	if n := srv.StreamSend(sess.token<<32|3, pybridge.OpAttach, 0, nil); n != streamGone {
+		t.Errorf("HTTP/2 stream of an HTTP/1.1 connection: %d", n)
 	}
 	if n := srv.StreamSend(sess.token<<32, pybridge.OpHTTPBody, 0, nil); n != streamGone {
 		t.Errorf("operation before attach: %d", n)

@@ -76,8 +76,8 @@ class Channel:
         if queued == _GONE:
             raise self.disconnect or Disconnected()
         if queued == _UNSUPPORTED:
-            raise RuntimeError("streaming (StreamingResponse, WebSocket, SSE) is not supported "
-                               "over HTTP/2 yet; use HTTP/1.1 for this route")
+            raise RuntimeError("this operation is not supported on this connection: channel "
+                               "subscriptions work for WebSockets over HTTP/1.1 only")
         return queued
 
     async def send_paced(self, op: int, code: int = 0, data: bytes | None = None) -> None:

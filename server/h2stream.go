@@ -1,0 +1,214 @@
+package server
+
+import (
+	"sync"
+
+	"github.com/fasterapi/fasterapi/protocols/http2"
+	"github.com/fasterapi/fasterapi/protocols/websocket"
+	"github.com/fasterapi/fasterapi/pybridge"
+)
+
+// Long-lived exchanges on HTTP/2 streams: streamed responses and SSE (a response whose DATA
+// frames follow the handler's pieces) and WebSockets over extended CONNECT (RFC 8441). They
+// use the same per-exchange streamQueue as HTTP/1.1, one per stream; the session writes its
+// operations on the loop thread while the stream's queued output stays under streamBudget,
+// which the peer's flow-control windows (RFC 9113 §5.2) drain.
+
+// streamBudget is how much output one long-lived stream may have waiting in the HTTP/2 core
+// (for flow-control window) before the session stops taking its queued operations.
+const streamBudget = writeWater
+
+// h2queues holds the send queues of a connection's long-lived streams. Handlers add to them
+// from their asyncio threads, so it has its own lock.
+type h2queues struct {
+	mu     sync.Mutex
+	byID   map[uint32]*streamQueue
+	dirty  []uint32 // streams with new operations since the loop last looked
+	closed bool
+}
+
+// send is Server.StreamSend for stream id of this connection.
+func (h *h2session) send(token uint64, id uint32, op pybridge.StreamOp, code int, data []byte) int64 {
+	qs := &h.queues
+	qs.mu.Lock()
+	q := qs.byID[id]
+	if q == nil {
+		if op != pybridge.OpAttach || qs.closed {
+			qs.mu.Unlock()
+			return streamGone
+		}
+		if qs.byID == nil {
+			qs.byID = make(map[uint32]*streamQueue)
+		}
+		q = &streamQueue{token: token}
+		qs.byID[id] = q
+	}
+	qs.mu.Unlock()
+	n := q.push(op, code, data)
+	if op == pybridge.OpAttach || n < 0 {
+		return n
+	}
+	qs.mu.Lock()
+	qs.dirty = append(qs.dirty, id)
+	qs.mu.Unlock()
+	h.c.info.Wake()
+	return n
+}
+
+func (h *h2session) queue(id uint32) *streamQueue {
+	h.queues.mu.Lock()
+	defer h.queues.mu.Unlock()
+	return h.queues.byID[id]
+}
+
+// forget drops a stream's queue; a later operation from its handler sees streamGone, and with
+// a disconnect code the handler is told its peer left.
+func (h *h2session) forget(id uint32, disconnect int) {
+	h.queues.mu.Lock()
+	q := h.queues.byID[id]
+	delete(h.queues.byID, id)
+	h.queues.mu.Unlock()
+	if q == nil {
+		return
+	}
+	if disconnect != 0 {
+		q.close(disconnect)
+	} else {
+		q.finish()
+	}
+}
+
+// closeQueues tells every long-lived handler of the connection that it is gone.
+func (h *h2session) closeQueues() {
+	h.queues.mu.Lock()
+	qs := h.queues.byID
+	h.queues.byID = nil
+	h.queues.closed = true
+	h.queues.mu.Unlock()
+	for _, q := range qs {
+		q.close(websocket.CloseAbnormal)
+	}
+}
+
+// pumpStreams writes the queued operations of streams that have some, as far as their
+// budgets allow; streams left with operations are looked at again on the next OnData.
+func (h *h2session) pumpStreams() {
+	h.queues.mu.Lock()
+	ids := append(h.blocked, h.queues.dirty...)
+	h.queues.dirty = h.queues.dirty[:0]
+	h.queues.mu.Unlock()
+	h.blocked = nil
+	if h.c.drainAsked.Load() && !h.drained {
+		h.drained = true
+		for id, st := range h.streams {
+			if q := h.queue(id); q != nil && st.ws == nil && !st.wsPending {
+				q.close(websocket.CloseGoingAway) // streamed responses end; their handlers are cancelled
+			} else if st.ws != nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for i, id := range ids {
+		if i > 0 && containsID(ids[:i], id) {
+			continue
+		}
+		st, ok := h.streams[id]
+		q := h.queue(id)
+		if !ok || q == nil {
+			continue
+		}
+		h.pumpStream(id, st, q)
+	}
+}
+
+func containsID(ids []uint32, id uint32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *h2session) pumpStream(id uint32, st *h2stream, q *streamQueue) {
+	budget := streamBudget - h.conn.Buffered(id)
+	if budget <= 0 || h.held() {
+		h.blocked = append(h.blocked, id)
+		return
+	}
+	for _, op := range q.take(nil, budget) {
+		switch op.op {
+		case pybridge.OpHTTPStart:
+			if st.streaming || st.wsPending || st.ws != nil {
+				continue
+			}
+			st.streaming = true
+			_ = h.conn.WriteHeaders(id, op.code, headerFields(nil, op.data), false)
+		case pybridge.OpHTTPBody:
+			if st.streaming && st.method != "HEAD" && len(op.data) > 0 {
+				_, _ = h.conn.WriteData(id, op.data, false)
+			}
+		case pybridge.OpAbort:
+			h.abortStream(id, st)
+			return
+		default:
+			if !h.wsOp(id, st, q, op) {
+				return
+			}
+		}
+	}
+	if st.ws != nil {
+		h.wsFlush(id, st, q)
+	}
+	if q.pending() {
+		h.blocked = append(h.blocked, id)
+	}
+}
+
+// abortStream resets a stream whose handler failed midway (RFC 9113 §8.1: a response cut by
+// RST_STREAM tells the client it is incomplete).
+func (h *h2session) abortStream(id uint32, st *h2stream) {
+	_ = h.conn.ResetStream(id, http2.ErrCodeInternal)
+	h.forget(id, websocket.CloseAbnormal)
+	if st.parked {
+		h.c.srv.inflight.Add(-1)
+	}
+	delete(h.streams, id)
+}
+
+// finishLongLived handles a long-lived stream's completion (its handler returned). It reports
+// false for an ordinary stream, which the caller answers with writeResult, and keeps the
+// completion for later (true, kept) while operations still wait to be written.
+func (h *h2session) finishLongLived(id uint32, st *h2stream, r *pybridge.Result) (handled, kept bool) {
+	q := h.queue(id)
+	if q == nil && !st.streaming && st.ws == nil && !st.wsPending {
+		return false, false
+	}
+	if q != nil && q.pending() {
+		return true, true
+	}
+	switch {
+	case st.streaming:
+		_, _ = h.conn.WriteData(id, nil, true)
+	case st.ws != nil:
+		h.wsHandlerDone(id, st, q)
+		if st.ws != nil { // still closing: the stream ends once the peer's Close arrives
+			h.c.srv.inflight.Add(-1)
+			st.parked = false
+			return true, false
+		}
+	case st.wsPending: // the handler ended without accepting: refused (Starlette: 403)
+		if r.Status < 400 {
+			r.Status, r.JSON, r.Head, r.Body = 403, true, nil, []byte(`{"detail":"Forbidden"}`)
+		}
+		h.forget(id, 0)
+		return false, false
+	default:
+		h.forget(id, 0)
+		return false, false
+	}
+	h.forget(id, 0)
+	h.c.srv.inflight.Add(-1)
+	delete(h.streams, id)
+	return true, false
+}
