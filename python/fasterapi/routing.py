@@ -14,6 +14,7 @@ after it is sent).
 
 from __future__ import annotations
 
+import inspect
 import re
 import typing
 from collections.abc import Callable, Coroutine, Sequence
@@ -44,6 +45,15 @@ DOC_OPTIONS = frozenset({
     "summary", "description", "response_description", "deprecated", "operation_id",
     "include_in_schema", "openapi_extra", "callbacks", "generate_unique_id_function",
 })
+
+
+_CONVERTOR = re.compile(r"{([^{}:]*):[^{}]*}")
+
+
+def generate_unique_id(route: APIRoute) -> str:
+    """FastAPI's default operationId: name, path and method, non-word characters as "_"."""
+    operation_id = re.sub(r"\W", "_", f"{route.name}{route.path_format}")
+    return f"{operation_id}_{route._method_list[0].lower()}"
 
 
 class _Default:
@@ -106,6 +116,10 @@ class ParamInfo:
     deprecated: bool | str | None = None
     include_in_schema: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    # True when `default` is a default_factory (the documents show no default then).
+    has_factory: bool = False
+    # Body parameters: the request's media type (Body(media_type=...)).
+    media_type: str | None = None
 
     @classmethod
     def from_spec(cls, spec: ParamSpec) -> ParamInfo:
@@ -121,6 +135,8 @@ class ParamInfo:
             deprecated=info.deprecated if info is not None else None,
             include_in_schema=info.include_in_schema if info is not None else True,
             extra=dict(info.extra) if info is not None else {},
+            has_factory=spec.default_factory is not None,
+            media_type=getattr(info, "media_type", None),
         )
 
 
@@ -171,6 +187,21 @@ class APIRoute:
         if unknown:
             raise TypeError(f"route {path!r}: option(s) {', '.join(unknown)} not supported yet")
         self.options = options
+        # What the OpenAPI document says about the operation (FastAPI's attributes).
+        self.summary: str | None = options.get("summary")
+        description = options.get("description") or inspect.cleandoc(endpoint.__doc__ or "")
+        # FastAPI cuts a docstring at a form feed: what follows is not for the docs.
+        self.description: str = description.split("\f")[0].strip()
+        self.response_description: str = options.get("response_description",
+                                                     "Successful Response")
+        self.deprecated: bool | None = options.get("deprecated")
+        self.operation_id: str | None = options.get("operation_id")
+        self.include_in_schema: bool = options.get("include_in_schema", True)
+        self.openapi_extra: dict[str, Any] | None = options.get("openapi_extra")
+        self.path_format = _CONVERTOR.sub(r"{\1}", path)
+        generate = options.get("generate_unique_id_function")
+        self.unique_id: str = (generate(self) if callable(generate)
+                               else generate_unique_id(self))
         self.tags = list(tags or [])
         self.responses = dict(responses or {})
         self.dependencies = list(dependencies or [])
@@ -451,6 +482,7 @@ class APIRouter:
         self.responses = dict(responses or {})
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
+        self.generate_unique_id_function = options.get("generate_unique_id_function")
         self.routes: list[APIRoute] = []
 
     def add_api_route(
@@ -471,6 +503,8 @@ class APIRouter:
             options.setdefault("deprecated", self.deprecated)
         if not self.include_in_schema:
             options["include_in_schema"] = False
+        if self.generate_unique_id_function is not None:
+            options.setdefault("generate_unique_id_function", self.generate_unique_id_function)
         route = APIRoute(
             self.prefix + path, endpoint, methods=methods, status_code=status_code, name=name,
             response_class=response_class or self.default_response_class,
