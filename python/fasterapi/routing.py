@@ -200,8 +200,8 @@ class APIRoute:
         self.openapi_extra: dict[str, Any] | None = options.get("openapi_extra")
         self.path_format = _CONVERTOR.sub(r"{\1}", path)
         generate = options.get("generate_unique_id_function")
-        self.unique_id: str = (generate(self) if callable(generate)
-                               else generate_unique_id(self))
+        self.unique_id: str = self.operation_id or (
+            generate(self) if callable(generate) else generate_unique_id(self))
         self.tags = list(tags or [])
         self.responses = dict(responses or {})
         self.dependencies = list(dependencies or [])
