@@ -5,6 +5,9 @@ set -eu
 need=()
 command -v curl >/dev/null || need+=(curl)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+# Headless Chromium renders /docs (tests/py/test_e2e_openapi.py); npm fetches swagger-ui-dist.
+command -v chromium >/dev/null || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo
