@@ -509,7 +509,7 @@ class APIRouter:
             self.prefix + path, endpoint, methods=methods, status_code=status_code, name=name,
             response_class=response_class or self.default_response_class,
             dependencies=[*self.dependencies, *(dependencies or [])],
-            tags=[*(tags or []), *self.tags],
+            tags=[*self.tags, *(tags or [])],
             responses={**self.responses, **(responses or {})}, **options,
         )
         self.routes.append(route)

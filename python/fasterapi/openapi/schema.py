@@ -128,12 +128,14 @@ class SchemaGenerator:
     # ---- fields -----------------------------------------------------------------
 
     def field_schema(self, annotation: Any, mode: str, info: FieldInfo | None = None,
-                     *, title: str | None = None, default: Any = dataclasses.MISSING
-                     ) -> JsonDict:
+                     *, title: str | None = None, default: Any = dataclasses.MISSING,
+                     top_level: bool = False) -> JsonDict:
         """The schema of one field or parameter: type, constraints, title, default, docs.
 
-        `title` is used unless `info` has one or the field is a bare reference;
-        `default` is shown (JSON-encoded) unless it is MISSING.
+        `title` is used unless `info` has one or the field is a reference (a model field
+        that is only an optional reference has none either, as pydantic writes it; a
+        `top_level` schema, of a parameter, body or response, has one unless it is a
+        `$ref`, as FastAPI writes it); `default` is shown (JSON-encoded) unless MISSING.
         """
         bare, metadata = _strip_annotated(annotation)
         infos = [m for m in metadata if isinstance(m, FieldInfo)]
@@ -146,7 +148,8 @@ class SchemaGenerator:
         explicit_title = next((i.title for i in reversed(infos) if i.title), None)
         if explicit_title:
             schema["title"] = explicit_title
-        elif title is not None and wants_title(bare):
+        elif title is not None and (("$ref" not in schema) if top_level
+                                    else wants_title(bare)):
             schema["title"] = title
         if default is not dataclasses.MISSING:
             schema["default"] = json_default(default)
@@ -356,17 +359,19 @@ class SchemaGenerator:
         classes: dict[type, set[str]] = {}
         for cls, mode in self._order:
             classes.setdefault(cls, set()).add(mode)
-        split: set[type] = set()
+        # Every class used both ways starts split; one whose two schemas are the same
+        # (reading references to classes still split as different) is merged, until
+        # nothing changes. A class that refers to itself therefore stays split, as in
+        # pydantic.
+        split = {cls for cls, modes in classes.items() if len(modes) == 2}
         changed = True
         while changed:
             changed = False
-            for cls, modes in classes.items():
-                if cls in split or len(modes) < 2:
-                    continue
+            for cls in list(split):
                 validation = self.defs[(cls, VALIDATION)]
                 serialization = self.defs[(cls, SERIALIZATION)]
-                if (_normalised(validation, split) != _normalised(serialization, split)):
-                    split.add(cls)
+                if _normalised(validation, split) == _normalised(serialization, split):
+                    split.discard(cls)
                     changed = True
         base = _base_names(list(classes))
         named: dict[tuple[type, str], str] = {}
@@ -441,6 +446,8 @@ def json_default(value: Any) -> Any:
 
     if isinstance(value, datetime.timedelta):
         return iso_duration(value)
+    if type(value).__name__ == "Decimal" and type(value).__module__ == "decimal":
+        return str(value)
     return jsonable_encoder(value)
 
 

@@ -165,7 +165,7 @@ class _Builder:
             else param.default
         schema = self.schemas.field_schema(
             param.annotation, VALIDATION, title=param.title or title_from_name(param.alias),
-            default=default, info=_doc_only(param))
+            default=default, info=_doc_only(param), top_level=True)
         parameter: JsonDict = {"name": param.alias, "in": param.location,
                                "required": param.required, "schema": schema}
         if param.description:
@@ -177,24 +177,25 @@ class _Builder:
             parameter["deprecated"] = True
         return parameter
 
-    def _body_field_schema(self, param: ParamInfo) -> JsonDict:
+    def _body_field_schema(self, param: ParamInfo, top_level: bool) -> JsonDict:
         default = dataclasses.MISSING if param.required or param.has_factory \
             else param.default
         return self.schemas.field_schema(
             param.annotation, VALIDATION, info=_doc_only(param),
-            title=param.title or title_from_name(param.alias), default=default)
+            title=param.title or title_from_name(param.alias), default=default,
+            top_level=top_level)
 
     def _request_body(self, route: APIRoute, fields: list[ParamInfo]) -> JsonDict:
         media_types = {_media_type(f) for f in fields}
         media_type = media_types.pop() if len(media_types) == 1 else "application/json"
         if route.embed_body:
             name = f"Body_{route.unique_id}"
-            properties = [(f.alias, self._body_field_schema(f), f.required) for f in fields]
+            properties = [(f.alias, self._body_field_schema(f, False), f.required) for f in fields]
             self.extra_schemas[name] = self.schemas.object_schema(name, properties)
             schema: JsonDict = {"$ref": REF_PREFIX + name}
             required = any(f.required for f in fields)
         else:
-            schema = self._body_field_schema(fields[0])
+            schema = self._body_field_schema(fields[0], True)
             required = fields[0].required
         body: JsonDict = {"content": {media_type: {"schema": schema}}}
         if required:
@@ -216,7 +217,8 @@ class _Builder:
                 if route.response_field is not None:
                     schema = self.schemas.field_schema(
                         route.response_field.annotation, SERIALIZATION,
-                        title=title_from_name(f"Response_{route.unique_id}"))
+                        title=title_from_name(f"Response_{route.unique_id}"),
+                        top_level=True)
             main["content"] = {media_type: {"schema": schema}}
         for code, declared in route.responses.items():
             self._additional(route, responses, code, dict(declared), media_type)
@@ -238,7 +240,8 @@ class _Builder:
         existing = responses.setdefault(key, {})
         if model is not None:
             schema = self.schemas.field_schema(
-                model, SERIALIZATION, title=title_from_name(f"Response_{code}_{route.unique_id}"))
+                model, SERIALIZATION, top_level=True,
+                title=title_from_name(f"Response_{code}_{route.unique_id}"))
             content = declared.setdefault("content", {})
             target = content.setdefault(media_type or "application/json", {})
             _deep_update(target.setdefault("schema", {}), schema)
@@ -253,11 +256,13 @@ class _Builder:
     # ---- security ----------------------------------------------------------------------
 
     def _security(self, route: APIRoute) -> list[JsonDict]:
-        requirements: list[JsonDict] = []
+        # One requirement per scheme, with the scopes of all its uses (as FastAPI merges them).
+        merged: dict[str, list[str]] = {}
         for scheme, scopes in route.security:
             self.security_schemes[scheme.scheme_name] = jsonable_encoder(scheme.model)
-            requirements.append({scheme.scheme_name: list(scopes)})
-        return requirements
+            wanted = merged.setdefault(scheme.scheme_name, [])
+            wanted.extend(scope for scope in scopes if scope not in wanted)
+        return [{name: scopes} for name, scopes in merged.items()]
 
 
 def _doc_only(param: ParamInfo) -> Any:
