@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import sys
 import types
 import typing
 from collections import abc
@@ -217,16 +218,18 @@ class SchemaGenerator:
         raise TypeError(f"no JSON Schema for type {annotation!r}")
 
     def _special(self, annotation: Any, mode: str) -> JsonDict | None:
-        module = getattr(annotation, "__module__", None)
-        name = getattr(annotation, "__name__", None)
-        if module == "datetime":
-            formats = {"datetime": "date-time", "date": "date", "time": "time",
-                       "timedelta": "duration"}
-            if name in formats:
-                return {"type": "string", "format": formats[name]}
-        if module == "uuid" and name == "UUID":
-            return {"type": "string", "format": "uuid"}
-        if module == "decimal" and name == "Decimal":
+        # By identity: in a 3.12 sub-interpreter these classes come from the pure-Python
+        # modules (_pydatetime, _pydecimal), whose names differ.
+        import datetime
+        import decimal
+        import uuid
+
+        formats = {datetime.datetime: "date-time", datetime.date: "date",
+                   datetime.time: "time", datetime.timedelta: "duration", uuid.UUID: "uuid"}
+        found = formats.get(annotation)
+        if found is not None:
+            return {"type": "string", "format": found}
+        if annotation is decimal.Decimal:
             if mode == SERIALIZATION:
                 return {"type": "string"}
             return {"anyOf": [{"type": "number"}, {"type": "string"}]}
@@ -330,12 +333,15 @@ class SchemaGenerator:
         fields = []
         for name, hint in hints.items():
             bare, metadata = _strip_annotated(hint)
+            required = name in required_keys
+            # String annotations hide Required/NotRequired from __required_keys__.
             while typing.get_origin(bare) in (typing.Required, typing.NotRequired):
+                required = typing.get_origin(bare) is typing.Required
                 bare = typing.get_args(bare)[0]
             if metadata:
                 bare = typing.Annotated[(bare, *metadata)]
             schema = self.field_schema(bare, mode, title=title_from_name(name))
-            fields.append((name, schema, name in required_keys))
+            fields.append((name, schema, required))
         return self.object_schema(cls.__name__, fields, _docstring(cls))
 
     def _pydantic_schema(self, cls: type, mode: str) -> JsonDict:
@@ -446,7 +452,8 @@ def json_default(value: Any) -> Any:
 
     if isinstance(value, datetime.timedelta):
         return iso_duration(value)
-    if type(value).__name__ == "Decimal" and type(value).__module__ == "decimal":
+    if type(value).__name__ == "Decimal" and "decimal" in sys.modules and isinstance(
+            value, sys.modules["decimal"].Decimal):
         return str(value)
     return jsonable_encoder(value)
 

@@ -11,8 +11,8 @@ every operation with parameters can answer with (422).
 from __future__ import annotations
 
 import dataclasses
-import http.client
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from fasterapi.encoders import jsonable_encoder
@@ -247,7 +247,10 @@ class _Builder:
             _deep_update(target.setdefault("schema", {}), schema)
         status_text = STATUS_CODE_RANGES.get(str(code).upper())
         if status_text is None and str(code).isdigit():
-            status_text = http.client.responses.get(int(code))
+            try:
+                status_text = HTTPStatus(int(code)).phrase
+            except ValueError:
+                status_text = None
         described = (declared.get("description") or existing.get("description")
                      or status_text or "Additional Response")
         _deep_update(existing, jsonable_encoder(declared) if model is None else declared)
