@@ -39,8 +39,8 @@ DecoratedCallable = TypeVar("DecoratedCallable", bound=Callable[..., Any])
 _PARAM = re.compile(r"{([^{}]*)}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CONVERTORS = frozenset({"str", "path", "int", "float", "uuid"})
-# Accepted for source compatibility with FastAPI; they only describe the
-# route (for a future OpenAPI document) and never change a response.
+# Options that only describe the route in the OpenAPI document
+# (fasterapi.openapi) and never change a response.
 DOC_OPTIONS = frozenset({
     "summary", "description", "response_description", "deprecated", "operation_id",
     "include_in_schema", "openapi_extra", "callbacks", "generate_unique_id_function",
@@ -236,7 +236,7 @@ class APIRoute:
         self.simple = self.plan.simple
         self._overridden: dict[tuple[Any, int], Plan] = {}
 
-    # ---- introspection (for an OpenAPI generator) ---------------------------------
+    # ---- introspection (for the OpenAPI document) ----------------------------------
 
     @property
     def parameters(self) -> list[ParamInfo]:
