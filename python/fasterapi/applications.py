@@ -130,8 +130,13 @@ class FasterAPI(APIRouter):
         if not openapi_url:
             return
 
+        rendered: list[Any] = [None, b""]  # (document, its JSON), encoded once
+
         def openapi() -> Response:
-            return JSONResponse(self.openapi())
+            document = self.openapi()
+            if rendered[0] is not document:
+                rendered[:] = [document, JSONResponse(document).body]
+            return Response(rendered[1], media_type="application/json")
 
         self.add_api_route(openapi_url, openapi, include_in_schema=False)
         document_url = self.root_path + openapi_url
