@@ -479,3 +479,27 @@ def test_disabled_document_has_no_routes_like_fastapi() -> None:
     theirs = {route.path for route in build(_fastapi_ns()).routes}
     ours = {path for path, _, _, _ in HostClient(build(OURS)).table}
     assert ours == theirs == {"/"}
+
+
+def test_pydantic_models_match_fastapi() -> None:
+    """pydantic models (served in shared mode) get pydantic's own schemas, under our names."""
+    ours_with_pydantic = _namespace(fasterapi, pydantic.BaseModel, pydantic.Field,
+                                    fasterapi.responses, fasterapi.security)
+
+    def build(fw: SimpleNamespace) -> Any:
+        m = make_models(fw)
+        app = fw.FastAPI()
+
+        @app.post("/items")
+        def create(item: m.Item, user: m.User) -> m.Item:
+            return item
+
+        @app.get("/users")
+        def users(owner: Annotated[Optional[str], fw.Query()] = None) -> list[m.User]:
+            return []
+
+        return app
+
+    expected = build(_fastapi_ns()).openapi()
+    actual = build(ours_with_pydantic).openapi()
+    assert differences(expected, actual) == []

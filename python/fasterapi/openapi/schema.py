@@ -76,7 +76,9 @@ def _is_union(annotation: Any) -> bool:
 
 
 def _is_model(cls: Any) -> bool:
-    return isinstance(cls, type) and hasattr(cls, "__fasterapi_validator__")
+    from fasterapi.models import Model
+
+    return isinstance(cls, type) and issubclass(cls, Model)
 
 
 def is_component(annotation: Any) -> bool:
@@ -523,21 +525,23 @@ def _apply_constraints(schema: JsonDict, given: dict[str, Any]) -> None:
 
 
 def _pydantic_classes(cls: type) -> list[type]:
-    """The pydantic models reachable from `cls`'s fields (for naming its $defs)."""
+    """The classes reachable from a pydantic model's fields (to name its $defs)."""
     found: list[type] = []
-    pending = [cls]
+    pending: list[Any] = [cls]
     while pending:
         current = pending.pop()
-        if current in found:
-            continue
-        found.append(current)
-        for field in getattr(current, "model_fields", {}).values():
-            stack = [field.annotation]
-            while stack:
-                annotation = stack.pop()
-                if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
-                    pending.append(annotation)
-                stack.extend(typing.get_args(annotation))
+        if isinstance(current, type):
+            if current in found:
+                continue
+            found.append(current)
+            if hasattr(current, "model_fields"):
+                pending.extend(f.annotation for f in current.model_fields.values())
+            elif dataclasses.is_dataclass(current) or typing.is_typeddict(current):
+                try:
+                    pending.extend(typing.get_type_hints(current).values())
+                except Exception:
+                    continue
+        pending.extend(typing.get_args(current))
     return found
 
 
