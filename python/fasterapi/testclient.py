@@ -157,8 +157,10 @@ class TestClient:
         self.app_dir = app_dir
         self.server_args = list(server_args)
         self.startup_timeout = startup_timeout
+        # Starlette's client sends "user-agent: testclient" unless told otherwise.
         self._client_options: dict[str, Any] = {
-            "cookies": cookies, "headers": headers, "follow_redirects": follow_redirects}
+            "cookies": cookies, "headers": {"user-agent": "testclient", **(headers or {})},
+            "follow_redirects": follow_redirects}
         self.server: LiveServer | None = None
         self._client: Any = None
         self._overrides: list[list[str]] = []

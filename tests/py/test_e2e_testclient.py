@@ -73,6 +73,11 @@ def started() -> dict:
     return {"started": getattr(app.state, "started", False)}
 
 
+@app.get("/agent")
+def agent(user_agent: Annotated[str, Header()]) -> dict:
+    return {"user_agent": user_agent}
+
+
 @app.get("/boom")
 def boom() -> dict:
     raise RuntimeError("kaboom")
@@ -135,6 +140,10 @@ def test_create_existing_item() -> None:
     )
     assert response.status_code == 409
     assert response.json() == {"detail": "Item already exists"}
+
+
+def test_user_agent_is_testclient() -> None:
+    assert client.get("/agent").json() == {"user_agent": "testclient"}
 
 
 def test_missing_header_is_422() -> None:
