@@ -15,7 +15,7 @@ from .exceptions import HTTPException, RequestValidationError
 from .params import Depends
 from .requests import Request
 from .responses import JSONResponse, PlainTextResponse, Response
-from .routing import APIRouter
+from .routing import APIRoute, APIRouter
 
 if TYPE_CHECKING:
     from ._raw import RawRequest
@@ -60,6 +60,7 @@ class FasterAPI(APIRouter):
         openapi_version: str = "3.1.0",
         separate_input_output_schemas: bool = True,
         root_path: str = "",
+        root_path_in_servers: bool = True,
         generate_unique_id_function: Callable[[Any], str] | None = None,
         **extra: Any,
     ) -> None:
@@ -96,6 +97,7 @@ class FasterAPI(APIRouter):
         self.openapi_version = openapi_version
         self.separate_input_output_schemas = separate_input_output_schemas
         self.root_path = root_path
+        self.root_path_in_servers = root_path_in_servers
         # The document, made on first use by openapi(); set it to None to have it made again.
         self.openapi_schema: dict[str, Any] | None = None
         if self.openapi_url:
@@ -107,6 +109,11 @@ class FasterAPI(APIRouter):
         """The app's OpenAPI document, made once (replace this method to customise it)."""
         if not self.openapi_schema:
             from .openapi.utils import get_openapi
+
+            root = self.root_path.rstrip("/")
+            if root and self.root_path_in_servers and root not in {
+                    server.get("url") for server in self.servers}:
+                self.servers.insert(0, {"url": root})
 
             self.openapi_schema = get_openapi(
                 title=self.title, version=self.version, openapi_version=self.openapi_version,
@@ -120,8 +127,9 @@ class FasterAPI(APIRouter):
     def setup(self) -> None:
         """Add the routes of the document and the docs pages (outside the document).
 
-        Called once, when the host asks for the route table: the routes go after the
-        app's own (FastAPI puts them first; see the README's list of deviations).
+        Called once, when the host asks for the route table (so that the app's options
+        can still change until then); the routes go first, as FastAPI's do, and none of
+        the app's dependencies or responses apply to them.
         """
         if self._setup_done:
             return
@@ -129,6 +137,14 @@ class FasterAPI(APIRouter):
         openapi_url = self.openapi_url
         if not openapi_url:
             return
+        own = list(self.routes)
+        del self.routes[:]
+        try:
+            self._setup_docs(openapi_url)
+        finally:
+            self.routes.extend(own)
+
+    def _setup_docs(self, openapi_url: str) -> None:
 
         rendered: list[Any] = [None, b""]  # (document, its JSON), encoded once
 
@@ -138,7 +154,7 @@ class FasterAPI(APIRouter):
                 rendered[:] = [document, JSONResponse(document).body]
             return Response(rendered[1], media_type="application/json")
 
-        self.add_api_route(openapi_url, openapi, include_in_schema=False)
+        self._add_docs_route(openapi_url, openapi)
         document_url = self.root_path + openapi_url
         if self.docs_url:
             oauth2_url = self.swagger_ui_oauth2_redirect_url
@@ -153,14 +169,14 @@ class FasterAPI(APIRouter):
                     init_oauth=self.swagger_ui_init_oauth,
                     swagger_ui_parameters=self.swagger_ui_parameters)
 
-            self.add_api_route(self.docs_url, swagger_ui_html, include_in_schema=False)
+            self._add_docs_route(self.docs_url, swagger_ui_html)
             if oauth2_url:
                 def swagger_ui_redirect() -> Response:
                     from .openapi.docs import get_swagger_ui_oauth2_redirect_html
 
                     return get_swagger_ui_oauth2_redirect_html()
 
-                self.add_api_route(oauth2_url, swagger_ui_redirect, include_in_schema=False)
+                self._add_docs_route(oauth2_url, swagger_ui_redirect)
         if self.redoc_url:
             redoc_title = f"{self.title} - ReDoc"
 
@@ -169,7 +185,11 @@ class FasterAPI(APIRouter):
 
                 return get_redoc_html(openapi_url=document_url, title=redoc_title)
 
-            self.add_api_route(self.redoc_url, redoc_html, include_in_schema=False)
+            self._add_docs_route(self.redoc_url, redoc_html)
+
+    def _add_docs_route(self, path: str, endpoint: Callable[[], Response]) -> None:
+        # Like FastAPI's plain routes for these: none of the app's dependencies or responses.
+        self.routes.append(APIRoute(path, endpoint, methods=["GET"], include_in_schema=False))
 
     @property
     def router(self) -> APIRouter:

@@ -221,3 +221,27 @@ def test_generate_unique_id_function() -> None:
     assert operation["operationId"] == "op-a"
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Body_op-a"}
+
+
+def refuse() -> None:
+    from fasterapi import HTTPException
+
+    raise HTTPException(status_code=401, detail="no")
+
+
+def test_docs_routes_come_first_without_the_apps_dependencies() -> None:
+    app = FastAPI(dependencies=[Depends(refuse)], root_path="/proxy")
+
+    @app.get("/docs")
+    def mine() -> dict[str, str]:
+        return {"mine": "yes"}
+
+    client = HostClient(app)
+    assert [path for path, _, _, _ in client.table] == [
+        "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/docs"]
+    assert client.get("/openapi.json").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and 'url: "/proxy/openapi.json"' in page.text
+    assert 'window.location.origin + "/proxy/docs/oauth2-redirect"' in page.text
+    assert '<redoc spec-url="/proxy/openapi.json">' in client.get("/redoc").text
+    assert app.openapi()["servers"] == [{"url": "/proxy"}]
