@@ -199,12 +199,12 @@ class APIRoute:
         self.include_in_schema: bool = options.get("include_in_schema", True)
         self.openapi_extra: dict[str, Any] | None = options.get("openapi_extra")
         self.path_format = _CONVERTOR.sub(r"{\1}", path)
-        generate = options.get("generate_unique_id_function")
-        self.unique_id: str = self.operation_id or (
-            generate(self) if callable(generate) else generate_unique_id(self))
         self.tags = list(tags or [])
         self.responses = dict(responses or {})
         self.dependencies = list(dependencies or [])
+        generate = options.get("generate_unique_id_function")
+        self.unique_id: str = self.operation_id or (
+            generate(self) if callable(generate) else generate_unique_id(self))
         self.response_model_options: dict[str, Any] = {
             "include": response_model_include, "exclude": response_model_exclude,
             "by_alias": response_model_by_alias,

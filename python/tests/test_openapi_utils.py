@@ -211,9 +211,9 @@ def test_unsupported_options_fail_clearly() -> None:
 
 
 def test_generate_unique_id_function() -> None:
-    app = FastAPI(generate_unique_id_function=lambda route: f"op-{route.name}")
+    app = FastAPI(generate_unique_id_function=lambda route: f"{route.tags[0]}-{route.name}")
 
-    @app.post("/a")
+    @app.post("/a", tags=["op"])
     def a(first: Annotated[int, Body()], second: Annotated[int, Body()]) -> None:
         return None
 
