@@ -33,6 +33,8 @@ SERIALIZATION = "serialization"
 
 JsonDict = dict[str, Any]
 
+# Marker arguments that describe the OpenAPI parameter, not its schema.
+_PARAMETER_ONLY = frozenset({"openapi_examples"})
 _NUMBER_KEYWORDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum",
                     "le": "maximum", "multiple_of": "multipleOf"}
 
@@ -163,8 +165,9 @@ class SchemaGenerator:
                 schema["examples"] = jsonable_encoder(item.examples)
             if item.deprecated:
                 schema["deprecated"] = True
-            if item.extra:
-                schema.update(jsonable_encoder(item.extra))
+            extra = {k: v for k, v in item.extra.items() if k not in _PARAMETER_ONLY}
+            if extra:
+                schema.update(jsonable_encoder(extra))
         return schema
 
     # ---- types ------------------------------------------------------------------
