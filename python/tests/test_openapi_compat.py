@@ -550,3 +550,35 @@ def test_response_shapes_and_parameter_docs_match_fastapi() -> None:
     expected = make_shapes_app(_fastapi_ns()).openapi()
     actual = make_shapes_app(OURS).openapi()
     assert differences(expected, actual) == []
+
+
+def make_router_options_app(fw: SimpleNamespace) -> Any:
+    m = make_models(fw)
+
+    @dataclass
+    class Order:
+        qty: int = fw.Field(1, gt=0, description="How many")
+        note: Optional[str] = None
+
+    app = fw.FastAPI(responses={500: {"description": "Oops", "model": m.Message}})
+    key = fw.security.APIKeyHeader(name="X-Key")
+    router = fw.APIRouter(dependencies=[fw.Security(key)])
+
+    @router.post("/orders", responses={201: {"description": "Made"}})
+    def order(o: Order, x_id: Annotated[Optional[str], fw.Header(alias="X-Request-ID")] = None
+              ) -> Order:
+        return o
+
+    @router.get("/plain")
+    def plain():
+        return {}
+
+    app.include_router(router, prefix="/shop", tags=["shop"], deprecated=True,
+                       responses={404: {"description": "Nope"}})
+    return app
+
+
+def test_router_options_and_dataclass_fields_match_fastapi() -> None:
+    expected = make_router_options_app(_fastapi_ns()).openapi()
+    actual = make_router_options_app(OURS).openapi()
+    assert differences(expected, actual) == []
