@@ -9,7 +9,7 @@ TEST_PYTHONS := 3.12 3.13
 FUZZTIME ?= 15s
 PORT ?= 8000
 # Test clients and tools installed from PyPI into each test venv, as a user would.
-TEST_REQS := pytest httpx h2 websockets mypy ruff
+TEST_REQS := pytest httpx h2 websockets mypy ruff openapi-spec-validator schemathesis
 
 .PHONY: help run install test setup go-vet go-test fuzz py-test lint bench clean
 

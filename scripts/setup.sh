@@ -7,6 +7,9 @@ command -v curl >/dev/null || need+=(curl)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 # h2load drives many HTTP/2 streams at once in tests/go and in bench/run.sh.
 command -v h2load >/dev/null || need+=(nghttp2-client)
+# Headless Chromium renders /docs (tests/py/test_e2e_openapi.py); npm fetches swagger-ui-dist.
+command -v chromium >/dev/null || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo

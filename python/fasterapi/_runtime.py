@@ -81,6 +81,17 @@ def boot(spec: str, app_dir: str) -> list[RouteEntry]:
     A route's index in the list is the `route_index` later passed to dispatch.
     """
     app: FasterAPI = load_app(spec, app_dir)
+    import os
+
+    if os.environ.get("FASTERAPI_DEPENDENCY_OVERRIDES"):
+        # Set by fasterapi.testclient.TestClient for the app it serves.
+        from .testclient import apply_overrides_from_env
+
+        try:
+            apply_overrides_from_env(app)
+        except Exception as exc:
+            raise AppLoadError(f"Could not install the TestClient's dependency overrides: "
+                               f"{exc!r}") from exc
     try:
         import _fasterapi
     except ImportError:

@@ -48,10 +48,28 @@ class FasterAPI(APIRouter):
         lifespan: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
         on_startup: Sequence[Callable[[], Any]] | None = None,
         on_shutdown: Sequence[Callable[[], Any]] | None = None,
+        summary: str | None = None,
+        openapi_url: str | None = "/openapi.json",
+        openapi_tags: list[dict[str, Any]] | None = None,
+        servers: list[dict[str, Any]] | None = None,
+        docs_url: str | None = "/docs",
+        redoc_url: str | None = "/redoc",
+        swagger_ui_oauth2_redirect_url: str | None = "/docs/oauth2-redirect",
+        swagger_ui_init_oauth: dict[str, Any] | None = None,
+        swagger_ui_parameters: dict[str, Any] | None = None,
+        terms_of_service: str | None = None,
+        contact: dict[str, Any] | None = None,
+        license_info: dict[str, Any] | None = None,
+        openapi_version: str = "3.1.0",
+        separate_input_output_schemas: bool = True,
+        root_path: str = "",
+        root_path_in_servers: bool = True,
+        generate_unique_id_function: Callable[[Any], str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(default_response_class=default_response_class,
-                         dependencies=dependencies, responses=responses)
+                         dependencies=dependencies, responses=responses,
+                         generate_unique_id_function=generate_unique_id_function)
         # Replacements for dependencies, {original: replacement}, read per request.
         self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
         # Run by the host in every interpreter that serves (fasterapi._lifespan).
@@ -69,6 +87,114 @@ class FasterAPI(APIRouter):
         self.exception_handlers: dict[Any, ExceptionHandler] = {}
         for key, handler in (exception_handlers or {}).items():
             self.add_exception_handler(key, handler)
+        self.summary = summary
+        self.openapi_url = openapi_url
+        self.openapi_tags = openapi_tags
+        self.servers = list(servers or [])
+        self.docs_url = docs_url
+        self.redoc_url = redoc_url
+        self.swagger_ui_oauth2_redirect_url = swagger_ui_oauth2_redirect_url
+        self.swagger_ui_init_oauth = swagger_ui_init_oauth
+        self.swagger_ui_parameters = swagger_ui_parameters
+        self.terms_of_service = terms_of_service
+        self.contact = contact
+        self.license_info = license_info
+        self.openapi_version = openapi_version
+        self.separate_input_output_schemas = separate_input_output_schemas
+        self.root_path = root_path
+        self.root_path_in_servers = root_path_in_servers
+        # The document, made on first use by openapi(); set it to None to have it made again.
+        self.openapi_schema: dict[str, Any] | None = None
+        if self.openapi_url:
+            assert self.title, "A title must be provided for OpenAPI, e.g.: 'My API'"
+            assert self.version, "A version must be provided for OpenAPI, e.g.: '2.1.0'"
+        self._setup_done = False
+
+    def openapi(self) -> dict[str, Any]:
+        """The app's OpenAPI document, made once (replace this method to customise it)."""
+        if not self.openapi_schema:
+            from .openapi.utils import get_openapi
+
+            root = self.root_path.rstrip("/")
+            if root and self.root_path_in_servers and root not in {
+                    server.get("url") for server in self.servers}:
+                self.servers.insert(0, {"url": root})
+
+            self.openapi_schema = get_openapi(
+                title=self.title, version=self.version, openapi_version=self.openapi_version,
+                summary=self.summary, description=self.description,
+                terms_of_service=self.terms_of_service, contact=self.contact,
+                license_info=self.license_info, routes=self.routes, tags=self.openapi_tags,
+                servers=self.servers or None,
+                separate_input_output_schemas=self.separate_input_output_schemas)
+        return self.openapi_schema
+
+    def setup(self) -> None:
+        """Add the routes of the document and the docs pages (outside the document).
+
+        Called once, when the host asks for the route table (so that the app's options
+        can still change until then); the routes go first, as FastAPI's do, and none of
+        the app's dependencies or responses apply to them.
+        """
+        if self._setup_done:
+            return
+        self._setup_done = True
+        openapi_url = self.openapi_url
+        if not openapi_url:
+            return
+        own = list(self.routes)
+        del self.routes[:]
+        try:
+            self._setup_docs(openapi_url)
+        finally:
+            self.routes.extend(own)
+
+    def _setup_docs(self, openapi_url: str) -> None:
+
+        rendered: list[Any] = [None, b""]  # (document, its JSON), encoded once
+
+        def openapi() -> Response:
+            document = self.openapi()
+            if rendered[0] is not document:
+                rendered[:] = [document, JSONResponse(document).body]
+            return Response(rendered[1], media_type="application/json")
+
+        self._add_docs_route(openapi_url, openapi)
+        document_url = self.root_path + openapi_url
+        if self.docs_url:
+            oauth2_url = self.swagger_ui_oauth2_redirect_url
+            title = f"{self.title} - Swagger UI"
+
+            def swagger_ui_html() -> Response:
+                from .openapi.docs import get_swagger_ui_html
+
+                redirect = self.root_path + oauth2_url if oauth2_url else None
+                return get_swagger_ui_html(
+                    openapi_url=document_url, title=title, oauth2_redirect_url=redirect,
+                    init_oauth=self.swagger_ui_init_oauth,
+                    swagger_ui_parameters=self.swagger_ui_parameters)
+
+            self._add_docs_route(self.docs_url, swagger_ui_html)
+            if oauth2_url:
+                def swagger_ui_redirect() -> Response:
+                    from .openapi.docs import get_swagger_ui_oauth2_redirect_html
+
+                    return get_swagger_ui_oauth2_redirect_html()
+
+                self._add_docs_route(oauth2_url, swagger_ui_redirect)
+        if self.redoc_url:
+            redoc_title = f"{self.title} - ReDoc"
+
+            def redoc_html() -> Response:
+                from .openapi.docs import get_redoc_html
+
+                return get_redoc_html(openapi_url=document_url, title=redoc_title)
+
+            self._add_docs_route(self.redoc_url, redoc_html)
+
+    def _add_docs_route(self, path: str, endpoint: Callable[[], Response]) -> None:
+        # Like FastAPI's plain routes for these: none of the app's dependencies or responses.
+        self.routes.append(APIRoute(path, endpoint, methods=["GET"], include_in_schema=False))
 
     @property
     def router(self) -> APIRouter:
@@ -126,6 +252,7 @@ class FasterAPI(APIRouter):
         return decorator
 
     def route_table(self) -> list[tuple[str, tuple[str, ...], int, str]]:
+        self.setup()
         return [route.table_entry() for route in self.routes]
 
     def _dispatch(self, route_index: int, raw: RawRequest) -> object:

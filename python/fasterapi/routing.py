@@ -14,6 +14,7 @@ after it is sent).
 
 from __future__ import annotations
 
+import inspect
 import re
 import typing
 from collections.abc import Callable, Coroutine, Sequence
@@ -38,12 +39,21 @@ DecoratedCallable = TypeVar("DecoratedCallable", bound=Callable[..., Any])
 _PARAM = re.compile(r"{([^{}]*)}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CONVERTORS = frozenset({"str", "path", "int", "float", "uuid"})
-# Accepted for source compatibility with FastAPI; they only describe the
-# route (for a future OpenAPI document) and never change a response.
+# Options that only describe the route in the OpenAPI document
+# (fasterapi.openapi) and never change a response.
 DOC_OPTIONS = frozenset({
     "summary", "description", "response_description", "deprecated", "operation_id",
     "include_in_schema", "openapi_extra", "callbacks", "generate_unique_id_function",
 })
+
+
+_CONVERTOR = re.compile(r"{([^{}:]*):[^{}]*}")
+
+
+def generate_unique_id(route: APIRoute) -> str:
+    """FastAPI's default operationId: name, path and method, non-word characters as "_"."""
+    operation_id = re.sub(r"\W", "_", f"{route.name}{route.path_format}")
+    return f"{operation_id}_{route._method_list[0].lower()}"
 
 
 class _Default:
@@ -106,6 +116,10 @@ class ParamInfo:
     deprecated: bool | str | None = None
     include_in_schema: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    # True when `default` is a default_factory (the documents show no default then).
+    has_factory: bool = False
+    # Body parameters: the request's media type (Body(media_type=...)).
+    media_type: str | None = None
 
     @classmethod
     def from_spec(cls, spec: ParamSpec) -> ParamInfo:
@@ -121,6 +135,8 @@ class ParamInfo:
             deprecated=info.deprecated if info is not None else None,
             include_in_schema=info.include_in_schema if info is not None else True,
             extra=dict(info.extra) if info is not None else {},
+            has_factory=spec.default_factory is not None,
+            media_type=getattr(info, "media_type", None),
         )
 
 
@@ -171,9 +187,24 @@ class APIRoute:
         if unknown:
             raise TypeError(f"route {path!r}: option(s) {', '.join(unknown)} not supported yet")
         self.options = options
+        # What the OpenAPI document says about the operation (FastAPI's attributes).
+        self.summary: str | None = options.get("summary")
+        description = options.get("description") or inspect.cleandoc(endpoint.__doc__ or "")
+        # FastAPI cuts a docstring at a form feed: what follows is not for the docs.
+        self.description: str = description.split("\f")[0].strip()
+        self.response_description: str = options.get("response_description",
+                                                     "Successful Response")
+        self.deprecated: bool | None = options.get("deprecated")
+        self.operation_id: str | None = options.get("operation_id")
+        self.include_in_schema: bool = options.get("include_in_schema", True)
+        self.openapi_extra: dict[str, Any] | None = options.get("openapi_extra")
+        self.path_format = _CONVERTOR.sub(r"{\1}", path)
         self.tags = list(tags or [])
         self.responses = dict(responses or {})
         self.dependencies = list(dependencies or [])
+        generate = options.get("generate_unique_id_function")
+        self.unique_id: str = self.operation_id or (
+            generate(self) if callable(generate) else generate_unique_id(self))
         self.response_model_options: dict[str, Any] = {
             "include": response_model_include, "exclude": response_model_exclude,
             "by_alias": response_model_by_alias,
@@ -205,7 +236,7 @@ class APIRoute:
         self.simple = self.plan.simple
         self._overridden: dict[tuple[Any, int], Plan] = {}
 
-    # ---- introspection (for an OpenAPI generator) ---------------------------------
+    # ---- introspection (for the OpenAPI document) ----------------------------------
 
     @property
     def parameters(self) -> list[ParamInfo]:
@@ -553,6 +584,7 @@ class APIRouter:
         self.responses = dict(responses or {})
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
+        self.generate_unique_id_function = options.get("generate_unique_id_function")
         self.routes: list[APIRoute | APIWebSocketRoute] = []
 
     def add_api_route(
@@ -573,11 +605,13 @@ class APIRouter:
             options.setdefault("deprecated", self.deprecated)
         if not self.include_in_schema:
             options["include_in_schema"] = False
+        if self.generate_unique_id_function is not None:
+            options.setdefault("generate_unique_id_function", self.generate_unique_id_function)
         route = APIRoute(
             self.prefix + path, endpoint, methods=methods, status_code=status_code, name=name,
             response_class=response_class or self.default_response_class,
             dependencies=[*self.dependencies, *(dependencies or [])],
-            tags=[*(tags or []), *self.tags],
+            tags=[*self.tags, *(tags or [])],
             responses={**self.responses, **(responses or {})}, **options,
         )
         self.routes.append(route)

@@ -4,7 +4,8 @@ Each scheme is a callable object used with `Depends()`/`Security()`. It reads
 the credential from the request and returns it, or answers 401
 `{"detail": "Not authenticated"}` with the `WWW-Authenticate` challenge
 FastAPI sends (`auto_error=False` returns None instead). `model` holds the
-OpenAPI security scheme object as a dict, for a future OpenAPI generator.
+OpenAPI security scheme object as a dict, which the OpenAPI document lists in
+`components.securitySchemes`.
 
 Form-based helpers (OAuth2PasswordRequestForm) need form parsing, which is
 not available yet, so they are not offered.

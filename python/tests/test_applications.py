@@ -29,7 +29,7 @@ def test_fastapi_alias_and_metadata() -> None:
     assert FastAPI is FasterAPI
     app = FastAPI(title="T", version="2", description="d", openapi_url=None)
     assert (app.title, app.version, app.description) == ("T", "2", "d")
-    assert app.extra == {"openapi_url": None}
+    assert app.openapi_url is None and app.extra == {}
     app.state.db = "x"
     assert app.state.db == "x"
     assert repr(app) == "<FasterAPI title='T' routes=0>"

@@ -555,7 +555,10 @@ def test_same_response_as_fastapi(clients: tuple[Any, HostClient], method: str, 
 def test_route_table_lists_every_route() -> None:
     app = make_app(OURS_NS)
     table = app.route_table()
-    assert table[0] == ("/items/{item_id}", ("GET", "HEAD"), 200, "read_item")
+    # The OpenAPI document and docs pages come first, as in FastAPI.
+    assert [row[0] for row in table[:4]] == ["/openapi.json", "/docs", "/docs/oauth2-redirect",
+                                             "/redoc"]
+    assert table[4] == ("/items/{item_id}", ("GET", "HEAD"), 200, "read_item")
     assert ("/files/{file_path:path}", ("GET", "HEAD"), 200, "files") in table
     assert ("/created", ("POST",), 201, "created") in table
     assert ("/gone", ("DELETE",), 204, "gone") in table

@@ -91,9 +91,9 @@ def test_router_prefixes_and_include() -> None:
         return "pong"
 
     app.include_router(router, prefix="/v1")
-    assert app.route_table() == [("/ping", ("POST",), 200, "ping"),
-                                 ("/v1/users/{uid}", ("GET", "HEAD"), 200, "get_user")]
-    assert app._dispatch(1, PyRawRequest(path_params={"uid": "5"})) == 5
+    assert app.route_table()[4:] == [("/ping", ("POST",), 200, "ping"),
+                                     ("/v1/users/{uid}", ("GET", "HEAD"), 200, "get_user")]
+    assert app._dispatch(5, PyRawRequest(path_params={"uid": "5"})) == 5
     with pytest.raises(ValueError, match="prefix"):
         APIRouter(prefix="users/")
 

@@ -52,7 +52,11 @@ def split(app_dir: str) -> tuple[str, str]:
 def test_boot_returns_the_route_table(app_dir: str) -> None:
     directory, name = split(app_dir)
     table = boot(f"{name}:app", directory)
-    assert table == [("/items/{item_id}", ("GET", "HEAD"), 200, "read"),
+    docs = [("/openapi.json", ("GET", "HEAD"), 200, "openapi"),
+            ("/docs", ("GET", "HEAD"), 200, "swagger_ui_html"),
+            ("/docs/oauth2-redirect", ("GET", "HEAD"), 200, "swagger_ui_redirect"),
+            ("/redoc", ("GET", "HEAD"), 200, "redoc_html")]
+    assert table == [*docs, ("/items/{item_id}", ("GET", "HEAD"), 200, "read"),
                      ("/files/{p:path}", ("POST",), 201, "upload")]
     assert sys.path[0] == directory
     assert boot(f"{name}:Holder.inner", directory) == table

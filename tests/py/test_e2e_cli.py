@@ -82,6 +82,11 @@ def test_routes_prints_the_route_table_of_a_dotted_module() -> None:
     rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
     assert rows == [
         ["METHODS", "PATH", "NAME", "STATUS"],
+        # The OpenAPI document and the docs pages come first, as in FastAPI.
+        ["GET,HEAD", "/openapi.json", "openapi", "200"],
+        ["GET,HEAD", "/docs", "swagger_ui_html", "200"],
+        ["GET,HEAD", "/docs/oauth2-redirect", "swagger_ui_redirect", "200"],
+        ["GET,HEAD", "/redoc", "redoc_html", "200"],
         ["GET,HEAD", "/", "root", "200"],
         ["GET,HEAD", "/interp", "interp", "200"],
         ["GET,HEAD", "/rendezvous", "rendezvous", "200"],
