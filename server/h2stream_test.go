@@ -124,4 +124,3 @@ func TestH2ClientResetTellsTheHandler(t *testing.T) {
 		t.Fatalf("send after the client's reset = %d", n)
 	}
 }
-

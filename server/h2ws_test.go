@@ -50,7 +50,9 @@ func TestH2WebSocketOverExtendedConnect(t *testing.T) {
 		t.Fatalf("status %q, data %q", status, data)
 	}
 	// The client's Close is answered, and our side of the stream ends with it (RFC 8441 §5).
-	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WriteData(1, false, maskedFrame(0x88, "\x03\xe8")) })
+	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) {
+		_ = fr.WriteData(1, false, maskedFrame(0x88, "\x03\xe8"))
+	})
 	var closeFrame []byte
 	var ended bool
 	eachFrame(ht, func(f http2.Frame) {
