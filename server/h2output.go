@@ -27,6 +27,11 @@ const (
 	// h2Linger is how long a connection that failed keeps trying to deliver its GOAWAY
 	// (RFC 9113 §5.4.1) before it is closed regardless.
 	h2Linger = 2 * time.Second
+	// h2QuietClose is how long a failed connection must go without input before it closes
+	// once its GOAWAY left: closing while the peer still sends makes the kernel answer with a
+	// TCP reset, which can discard the GOAWAY on the peer's side before it is read (the
+	// "lingering close" HTTP/1.1 servers do too).
+	h2QuietClose = 100 * time.Millisecond
 )
 
 // outbound is what the transport holds unsent.
@@ -124,8 +129,13 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 		}
 		h.c.busy.Store(true)
 		flushed := len(h.conn.Pending()) == 0 && h.outbound() == 0
-		if flushed && h.conn.Err() != nil || now >= h.lingerUntil {
+		quiet := now-h.lastInput >= int64(h2QuietClose)
+		if flushed && h.conn.Err() != nil && quiet || now >= h.lingerUntil {
 			return out, transport.CloseAfterWrite
+		}
+		if flushed && h.conn.Err() != nil {
+			h.wakeIn(time.Duration(int64(h2QuietClose) - (now - h.lastInput)))
+			return out, transport.Continue
 		}
 		if flushed {
 			h.wakeIn(time.Duration(h.lingerUntil - now))

@@ -100,11 +100,16 @@ func TestH2PingFloodWhileNotReadingEndsInGoAway(t *testing.T) {
 	if n := len(h.conn.Pending()); n > 200<<10 {
 		t.Fatalf("%d bytes held", n)
 	}
-	// Once the peer reads, the ACKs and then the GOAWAY go out and the connection closes.
+	// Once the peer reads, the ACKs and then the GOAWAY go out, and the connection closes
+	// when the peer has been quiet for h2QuietClose (closing while it still sends would reset
+	// the connection and could destroy the GOAWAY before the peer reads it).
 	ht.unsent = 0
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
-	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || ht.action != transport.CloseAfterWrite {
+	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || ht.action != transport.Continue {
 		t.Fatalf("GOAWAY %v, action %v", g, ht.action)
+	}
+	if _, action := h.finish(nil, h.lastInput+int64(h2QuietClose)); action != transport.CloseAfterWrite {
+		t.Fatalf("a quiet failed connection was not closed: %v", action)
 	}
 }
 

@@ -38,6 +38,7 @@ type h2session struct {
 	// not read.
 	stall, drain progressClock
 	lingerUntil  int64 // unix ns after which a finished connection closes regardless
+	lastInput    int64 // unix ns of the last bytes received
 	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
 	timer        *time.Timer
 	timerAt      time.Time // when timer fires; zero when it is not pending
@@ -124,6 +125,9 @@ func (h *h2session) deliver(stream uint32, r pybridge.Result) {
 func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	now := time.Now()
 	h.onWake(now)
+	if len(in) > 0 {
+		h.lastInput = now.UnixNano()
+	}
 	h.handedBefore = h.handed
 	if h.conn.Err() == nil {
 		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
