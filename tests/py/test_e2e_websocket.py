@@ -389,3 +389,32 @@ def test_ten_thousand_idle_websockets_cost_little_memory() -> None:
             sock.close()
         server.close()
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.parametrize(("offer", "expected"), [
+    # The server keeps no compression context between messages (RFC 7692 §7.1.1.1), which it
+    # may answer unasked, and honours the client's window size and context choices.
+    ("permessage-deflate", "permessage-deflate; server_no_context_takeover"),
+    ("permessage-deflate; client_max_window_bits=10; client_no_context_takeover",
+     "client_no_context_takeover"),
+    ("permessage-deflate; server_max_window_bits=9", "server_max_window_bits=9"),
+    ("x-unknown-extension", None),
+])
+def test_permessage_deflate_parameters(live_server: LiveServer, offer: str,
+                                       expected: str | None) -> None:
+    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
+    with sock:
+        sock.sendall((f"GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                      f"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: {offer}\r\n\r\n"
+                      ).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(4096)
+    lines = head.decode().lower().split("\r\n")
+    extensions = [line.split(":", 1)[1].strip() for line in lines
+                  if line.startswith("sec-websocket-extensions:")]
+    if expected is None:
+        assert extensions == []
+    else:
+        assert len(extensions) == 1 and expected in extensions[0], extensions
