@@ -145,39 +145,7 @@ func (h *h2session) wsData(id uint32, st *h2stream, q *streamQueue, data []byte)
 		st.early = append(st.early, data...)
 		return
 	}
-	if st.ws.State() == websocket.StateClosed {
-		return
-	}
-	st.ws.Feed(data)
-	for {
-		ev, err := st.ws.Next()
-		if err != nil {
-			code := websocket.CloseProtocolError
-			if ce, ok := err.(*websocket.CloseError); ok {
-				code = ce.Code
-			}
-			if q != nil {
-				q.close(code)
-			}
-			break
-		}
-		if ev.Kind == websocket.EventNone {
-			break
-		}
-		if q == nil {
-			continue
-		}
-		switch ev.Kind {
-		case websocket.EventMessage:
-			kind := pybridge.EventBinary
-			if ev.Text {
-				kind = pybridge.EventText
-			}
-			q.post(kind, 0, ev.Data)
-		case websocket.EventClose:
-			q.close(ev.Code)
-		}
-	}
+	readWebSocket(st.ws, q, data)
 	h.wsFlush(id, st, q)
 }
 

@@ -183,40 +183,14 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 		out = websocket.AppendPing(out, nil)
 		c.deadline.Store(c.pingSent + int64(c.srv.opts.WSPingTimeout))
 	}
-	failed := false
-	if len(in) > 0 && c.ws.State() != websocket.StateClosed {
-		c.ws.Feed(in)
-		for {
-			ev, err := c.ws.Next()
-			if err != nil {
-				code := websocket.CloseProtocolError
-				if ce, ok := err.(*websocket.CloseError); ok {
-					code = ce.Code
-				}
-				q.close(code)
-				failed = true
-				break
-			}
-			if ev.Kind == websocket.EventNone {
-				break
-			}
-			switch ev.Kind {
-			case websocket.EventMessage:
-				kind := pybridge.EventBinary
-				if ev.Text {
-					kind = pybridge.EventText
-				}
-				q.post(kind, 0, ev.Data)
-			case websocket.EventPong:
-				if c.pingSent != 0 { // the peer is alive: cancel the deadline, ping again later
-					c.pingSent = 0
-					c.deadline.Store(0)
-					c.armPing()
-				}
-			case websocket.EventClose:
-				q.close(ev.Code)
-			}
-		}
+	failed, pong := false, false
+	if len(in) > 0 {
+		failed, pong = readWebSocket(c.ws, q, in)
+	}
+	if pong && c.pingSent != 0 { // the peer is alive: cancel the deadline, ping again later
+		c.pingSent = 0
+		c.deadline.Store(0)
+		c.armPing()
 	}
 	budget := writeWater - len(out)
 	if c.info.Outbound != nil {
@@ -283,6 +257,48 @@ func (c *session) Drain() {
 		q.close(websocket.CloseGoingAway)
 	}
 	c.info.Wake()
+}
+
+// readWebSocket feeds bytes the peer sent to a WebSocket and hands what they hold to its
+// handler: messages to the inbox, the peer's Close or a protocol failure (with its RFC 6455
+// §7.4.1 code) as the disconnect. It reports whether the connection failed and whether a
+// Pong arrived. q may be nil when the handler never attached (the events are dropped).
+func readWebSocket(ws *websocket.Conn, q *streamQueue, in []byte) (failed, pong bool) {
+	if ws.State() == websocket.StateClosed {
+		return false, false
+	}
+	ws.Feed(in)
+	for {
+		ev, err := ws.Next()
+		if err != nil {
+			code := websocket.CloseProtocolError
+			if ce, ok := err.(*websocket.CloseError); ok {
+				code = ce.Code
+			}
+			if q != nil {
+				q.close(code)
+			}
+			return true, pong
+		}
+		switch ev.Kind {
+		case websocket.EventNone:
+			return false, pong
+		case websocket.EventPong:
+			pong = true
+		case websocket.EventMessage:
+			if q != nil {
+				kind := pybridge.EventBinary
+				if ev.Text {
+					kind = pybridge.EventText
+				}
+				q.post(kind, 0, ev.Data)
+			}
+		case websocket.EventClose:
+			if q != nil {
+				q.close(ev.Code)
+			}
+		}
+	}
 }
 
 // wsApply writes the handler's queued WebSocket operations.

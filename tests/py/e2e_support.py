@@ -243,3 +243,26 @@ __all__ = [
     "wait_for_output",
     "wait_until_started",
 ]
+
+
+def app_fixtures(spec: str, *server_args: str) -> tuple[Any, Any, Any]:
+    """The fixtures that point the `live_server` plugin at an app of tests/apps, for a test
+    module to take as its own:
+
+        fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures("m:app")
+    """
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def fasterapi_app() -> str:
+        return spec
+
+    @pytest.fixture(scope="module")
+    def fasterapi_app_dir() -> str:
+        return str(APPS_DIR)
+
+    @pytest.fixture(scope="module")
+    def fasterapi_server_args() -> list[str]:
+        return list(server_args)
+
+    return fasterapi_app, fasterapi_app_dir, fasterapi_server_args

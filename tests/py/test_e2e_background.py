@@ -8,24 +8,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from e2e_support import APPS_DIR
+from e2e_support import app_fixtures
 
 from fasterapi.testing import LiveServer
 
-
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "tasks_app:app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
-
-
-@pytest.fixture(scope="module")
-def fasterapi_server_args() -> list[str]:
-    return ["--workers", "1"]  # one interpreter: one log
+# One interpreter: one log.
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "tasks_app:app", "--workers", "1")
 
 
 @pytest.fixture

@@ -15,24 +15,12 @@ import h2.events
 import h2.settings
 import httpx
 import pytest
-from e2e_support import APPS_DIR
+from e2e_support import app_fixtures
 
 from fasterapi.testing import LiveServer
 
-
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "stream_app:app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
-
-
-@pytest.fixture(scope="module")
-def fasterapi_server_args() -> list[str]:
-    return ["--workers", "1", "--sse-ping-interval", "0.2"]
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "stream_app:app", "--workers", "1", "--sse-ping-interval", "0.2")
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from e2e_support import APPS_DIR
+from e2e_support import app_fixtures
 
 from fasterapi.testing import LiveServer
 
-
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "tasks_app:mw_app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "tasks_app:mw_app")
 
 
 @pytest.fixture(scope="module")

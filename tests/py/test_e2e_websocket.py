@@ -13,7 +13,7 @@ import struct
 import time
 
 import pytest
-from e2e_support import APPS_DIR
+from e2e_support import APPS_DIR, app_fixtures
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
@@ -22,19 +22,8 @@ from fasterapi.testing import LiveServer
 MAX_SIZE = 1 << 20
 
 
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "stream_app:app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
-
-
-@pytest.fixture(scope="module")
-def fasterapi_server_args() -> list[str]:
-    return ["--workers", "1", "--ws-max-size", str(MAX_SIZE)]
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "stream_app:app", "--workers", "1", "--ws-max-size", str(MAX_SIZE))
 
 
 def ws_url(server: LiveServer, path: str) -> str:
