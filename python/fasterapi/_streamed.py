@@ -97,7 +97,10 @@ async def _pieces(iterator: Any, ping: float | None) -> AsyncIterator[Any]:
             item = await pending
         finally:
             if not pending.done():
+                # Wait for the step to unwind: until then the iterator counts as running and
+                # could not be closed.
                 pending.cancel()
+                await asyncio.gather(pending, return_exceptions=True)
         if item is _DONE:
             return
         yield item

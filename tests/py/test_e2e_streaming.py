@@ -85,11 +85,15 @@ def wait_for(predicate: object, timeout: float = 5.0) -> bool:
     return False
 
 
-def test_client_going_away_cancels_the_stream_generator(client: httpx.Client) -> None:
+def test_client_going_away_cancels_the_stream_generator(client: httpx.Client,
+                                                        live_server: LiveServer) -> None:
     before = cancelled(client)["stream"]
-    with client.stream("GET", "/stream/async", params={"n": 10_000, "delay": 0.01}) as response:
+    # The generator is inside a long await when the client leaves: it must be cancelled and
+    # closed cleanly, not closed while still running.
+    with client.stream("GET", "/stream/async", params={"n": 10_000, "delay": 0.4}) as response:
         next(response.iter_raw())
     assert wait_for(lambda: cancelled(client)["stream"] == before + 1)
+    assert "closing a StreamingResponse" not in live_server.stderr_text()
 
 
 # ---- Server-Sent Events ------------------------------------------------------------------
@@ -123,11 +127,14 @@ def test_sse_handler_resumes_after_last_event_id(client: httpx.Client) -> None:
                       'event: tick\nid: 43\ndata: {"tick":43}']
 
 
-def test_sse_handler_is_cancelled_when_the_client_leaves(client: httpx.Client) -> None:
+def test_sse_handler_is_cancelled_when_the_client_leaves(client: httpx.Client,
+                                                         live_server: LiveServer) -> None:
     before = cancelled(client)["sse"]
     with client.stream("GET", "/sse/ticks") as response:
         read_events(response, 3)
     assert wait_for(lambda: cancelled(client)["sse"] == before + 1)
+    time.sleep(0.1)  # the iterator is closed right after the handler's cancellation
+    assert "closing a StreamingResponse" not in live_server.stderr_text()
 
 
 def test_idle_sse_stream_gets_keep_alive_comments(client: httpx.Client) -> None:
