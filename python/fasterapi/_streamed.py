@@ -56,6 +56,9 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
     except (Disconnected, asyncio.CancelledError):
         if channel.disconnect is None:
             raise  # cancelled for another reason than the client leaving
+        if not started:  # the server began shutting down before the head went out
+            failed = PlainTextResponse("Service Unavailable: the server is shutting down",
+                                       status_code=503)
     except Exception:
         log_exception("a StreamingResponse's body iterator raised")
         if started:
