@@ -11,7 +11,7 @@ from . import status
 from ._version import __version__
 from .applications import FastAPI, FasterAPI
 from .background import BackgroundTasks
-from .exceptions import HTTPException, RequestValidationError
+from .exceptions import HTTPException, RequestValidationError, WebSocketException
 from .models import Field, Model, ValidationError
 from .params import Body, Cookie, Depends, Header, Path, Query, Security
 from .requests import Request
@@ -52,6 +52,7 @@ __all__ = [
     "ValidationError",
     "WebSocket",
     "WebSocketDisconnect",
+    "WebSocketException",
     "__version__",
     "status",
 ]

@@ -75,3 +75,16 @@ class ResponseValidationError(ValidationException):
             lines.append(f"  {{{loc}}}: {record.get('msg')}")
             lines.append(f"    Input: {record.get('input')!r}")
         return "\n".join(lines)
+
+
+class WebSocketException(Exception):
+    """Raised in a WebSocket endpoint to close the connection with `code` and `reason`
+    (before the accept, the client gets a 403 as with any close)."""
+
+    def __init__(self, code: int, reason: str | None = None) -> None:
+        super().__init__(code, reason)
+        self.code = code
+        self.reason = reason or ""
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"

@@ -525,7 +525,7 @@ class APIWebSocketRoute:
 
         from ._errorlog import log_exception
         from ._stream import detach
-        from .exceptions import HTTPException, RequestValidationError
+        from .exceptions import HTTPException, RequestValidationError, WebSocketException
         from .responses import PlainTextResponse
         from .websockets import WebSocketDisconnect, WebSocketState
 
@@ -541,6 +541,9 @@ class APIWebSocketRoute:
                 _raise_if(await run_async(unwind(ctx, None)))
         except WebSocketDisconnect:
             pass
+        except WebSocketException as exc:
+            if websocket.application_state is not WebSocketState.DISCONNECTED:
+                await websocket.close(exc.code, exc.reason)
         except (RequestValidationError, HTTPException) as exc:
             # FastAPI closes with 1008 (policy violation); before the accept that is a 403.
             reason = (str(exc.detail) if isinstance(exc, HTTPException)

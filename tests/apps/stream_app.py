@@ -14,6 +14,7 @@ from fasterapi import (
     StreamingResponse,
     WebSocket,
     WebSocketDisconnect,
+    WebSocketException,
 )
 from fasterapi.sse import EventSourceResponse, ServerSentEvent, SSEConnection
 
@@ -55,6 +56,13 @@ async def rooms(websocket: WebSocket, room: str, name: str = Depends(room_name),
     async for data in websocket.iter_json():
         await websocket.send_json({"got": data})
     await websocket.close(code=4000, reason="bye")
+
+
+@app.websocket("/ws/policy")
+async def policy(websocket: WebSocket, accept: bool = False) -> None:
+    if accept:
+        await websocket.accept()
+    raise WebSocketException(code=4401, reason="token expired")
 
 
 @app.websocket("/ws/reject")

@@ -74,6 +74,16 @@ def test_closing_before_accept_is_a_403(live_server: LiveServer) -> None:
         assert refused.value.response.status_code == 403
 
 
+def test_websocket_exception_closes_with_its_code(live_server: LiveServer) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws_url(live_server, "/ws/policy"))
+    assert refused.value.response.status_code == 403
+    with connect(ws_url(live_server, "/ws/policy?accept=true")) as ws:
+        with pytest.raises(ConnectionClosed):
+            ws.recv()
+        assert (ws.close_code, ws.close_reason) == (4401, "token expired")
+
+
 def test_path_without_websocket_route_is_a_403_naming_the_problem(live_server: LiveServer) -> None:
     with pytest.raises(InvalidStatus) as refused:
         connect(ws_url(live_server, "/plain"))
