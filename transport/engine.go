@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -23,12 +25,24 @@ type Server struct {
 	draining atomic.Bool
 	outPool  sync.Pool
 	loopErr  atomic.Pointer[error]
+	// network and addr are where the loops listen: the cleartext port, or a private unix
+	// socket when only TLS is served (gnet needs a listener, and warm-up dials it).
+	network, addr string
+	// loops are the engine's event loops, learnt from the connections they open; TLS
+	// connections are enrolled into them (tlsbridge.go).
+	loopsMu    sync.Mutex
+	loops      []gnet.EventLoop
+	loopsKnown chan struct{}
+	nextLoop   atomic.Uint64
+	tlsLn      net.Listener
+	closing    chan struct{}
+	closeOnce  sync.Once
 	gnet.BuiltinEventEngine
 }
 
 // New makes a server; Run starts it.
 func New(cfg Config) *Server {
-	s := &Server{cfg: cfg, booted: make(chan struct{})}
+	s := &Server{cfg: cfg, booted: make(chan struct{}), loopsKnown: make(chan struct{}), closing: make(chan struct{})}
 	s.outPool.New = func() any { b := make([]byte, 0, 16<<10); return &b }
 	return s
 }
@@ -43,8 +57,25 @@ func (s *Server) logf(level, msg string) {
 // pinned interpreters require (notes/gnet-inline-python.md: without it the loop goroutine
 // migrates between threads after an empty epoll wait).
 func (s *Server) Run() error {
-	addr := "tcp://" + net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
-	return gnet.Run(s, addr,
+	s.network, s.addr = "tcp", net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
+	if s.cfg.NoCleartext {
+		dir, err := os.MkdirTemp("", "fasterapi-loops-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		s.network, s.addr = "unix", filepath.Join(dir, "loops.sock")
+	}
+	if s.cfg.TLS != nil {
+		ln, err := net.Listen("tcp", net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.TLSPort)))
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		s.tlsLn = ln
+		go s.serveTLS(ln)
+	}
+	return gnet.Run(s, s.network+"://"+s.addr,
 		gnet.WithMulticore(true),
 		gnet.WithNumEventLoop(s.cfg.Loops),
 		gnet.WithLockOSThread(true),
@@ -65,27 +96,32 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 
 // WarmUp connects to the server until every loop has run OnLoopThread (round-robin balancing
 // hands consecutive connections to consecutive loops), so interpreters are created before the
-// first real request instead of on it. ready reports how many loops are done.
+// first real request instead of on it, and until every loop is known to the TLS bridge. ready
+// reports how many loops are done.
 func (s *Server) WarmUp(ctx context.Context, ready func() int) error {
 	select {
 	case <-s.booted:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	addr := dialAddr(s.cfg.Host, s.cfg.Port)
-	for ready() < s.cfg.Loops {
+	addr := s.addr
+	if s.network == "tcp" {
+		addr = dialAddr(s.cfg.Host, s.cfg.Port)
+	}
+	progress := func() int { return ready() + s.knownLoops() }
+	for progress() < 2*s.cfg.Loops {
 		if p := s.loopErr.Load(); p != nil {
 			return *p
 		}
 		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", addr)
+		c, err := d.DialContext(ctx, s.network, addr)
 		if err != nil {
 			return fmt.Errorf("warm-up connection to %s: %w", addr, err)
 		}
 		// The loop runs OnLoopThread in OnOpen. Round-robin sends the next dial to the next loop,
 		// so waiting a little for this one is enough; a slow boot finishes on its own.
-		before := ready()
-		for i := 0; i < 20 && ready() == before && s.loopErr.Load() == nil; i++ {
+		before := progress()
+		for i := 0; i < 20 && progress() == before && s.loopErr.Load() == nil; i++ {
 			time.Sleep(5 * time.Millisecond)
 		}
 		_ = c.Close()
@@ -108,10 +144,16 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if s.draining.Load() {
 		return nil, gnet.Close
 	}
-	rh, rp := splitAddr(c.RemoteAddr())
-	lh, lp := splitAddr(c.LocalAddr())
-	sess := s.cfg.NewSession(ConnInfo{RemoteHost: rh, RemotePort: rp, LocalHost: lh, LocalPort: lp,
-		Wake: func() { _ = c.Wake(nil) }})
+	s.learnLoop(c.EventLoop())
+	var info ConnInfo
+	if tlsInfo, ok := c.Context().(*ConnInfo); ok {
+		info = *tlsInfo // enrolled by the TLS bridge: the addresses are the TCP connection's
+	} else {
+		info.RemoteHost, info.RemotePort = splitAddr(c.RemoteAddr())
+		info.LocalHost, info.LocalPort = splitAddr(c.LocalAddr())
+	}
+	info.Wake = func() { _ = c.Wake(nil) }
+	sess := s.cfg.NewSession(info)
 	c.SetContext(sess)
 	s.conns.Store(c, sess)
 	s.open.Add(1)
@@ -181,6 +223,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	default:
 		return errors.New("server not started")
 	}
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		if s.tlsLn != nil {
+			_ = s.tlsLn.Close()
+		}
+	})
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for s.open.Load() > 0 {
@@ -203,4 +251,31 @@ func (s *Server) stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return s.eng.Stop(ctx)
+}
+
+// learnLoop records an event loop the first time one of its connections opens.
+func (s *Server) learnLoop(el gnet.EventLoop) {
+	select {
+	case <-s.loopsKnown:
+		return
+	default:
+	}
+	s.loopsMu.Lock()
+	defer s.loopsMu.Unlock()
+	for _, known := range s.loops {
+		if known == el {
+			return
+		}
+	}
+	s.loops = append(s.loops, el)
+	if len(s.loops) == s.cfg.Loops {
+		close(s.loopsKnown)
+	}
+}
+
+// knownLoops is how many event loops learnLoop has seen.
+func (s *Server) knownLoops() int {
+	s.loopsMu.Lock()
+	defer s.loopsMu.Unlock()
+	return len(s.loops)
 }
