@@ -30,6 +30,7 @@ type serveFlags struct {
 	limitConcurrency int64
 	interpreters     int
 	queueSize        int
+	tls              tlsFlags
 }
 
 var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
@@ -57,6 +58,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.IntVar(&f.queueSize, "queue-size", 1024, "calls that may wait for a free interpreter in pooled mode (503 beyond)")
 	fs.Int64Var(&f.limitConcurrency, "limit-concurrency", 0, "answer 503 (Retry-After: 1) when this many handler calls are already running (0: no limit)")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
+	f.tls.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)
 		fs.PrintDefaults()
@@ -96,6 +98,9 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	}
 	if f.port < 0 || f.port > 65535 {
 		return nil, fmt.Errorf("--port %d is out of range 0-65535", f.port)
+	}
+	if err := f.tls.check(f.port); err != nil {
+		return nil, err
 	}
 	dir, err := filepath.Abs(f.appDir)
 	if err != nil {
