@@ -5,6 +5,10 @@ set -eu
 need=()
 command -v curl >/dev/null || need+=(curl)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+# The browser test fetches a page over TLS and checks it came over h2 (tests/go/tls_test.go).
+command -v chromium >/dev/null || need+=(chromium)
+# The TLS tests make an encrypted PKCS#8 key the way users do.
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo
