@@ -1,5 +1,6 @@
 """What a handler sees of a TLS connection, and a page a browser reports its protocol from."""
 
+import asyncio
 from typing import Any
 
 from fasterapi import FastAPI, HTMLResponse, Request
@@ -20,8 +21,6 @@ def whoami(request: Request) -> dict[str, Any]:
 
 @app.get("/slow")
 async def slow(seconds: float = 0.2) -> dict[str, float]:
-    import asyncio
-
     await asyncio.sleep(seconds)
     return {"slept": seconds}
 
