@@ -145,36 +145,60 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 		return nil, gnet.Close
 	}
 	s.learnLoop(c.EventLoop())
+	handoff, isTLS := c.Context().(*tlsHandoff)
 	var info ConnInfo
-	if tlsInfo, ok := c.Context().(*ConnInfo); ok {
-		info = *tlsInfo // enrolled by the TLS bridge: the addresses are the TCP connection's
+	if isTLS {
+		info = handoff.info // enrolled after its TLS handshake (tlsloop.go)
 	} else {
 		info.RemoteHost, info.RemotePort = splitAddr(c.RemoteAddr())
 		info.LocalHost, info.LocalPort = splitAddr(c.LocalAddr())
 	}
 	info.Wake = func() { _ = c.Wake(nil) }
 	sess := s.cfg.NewSession(info)
-	c.SetContext(sess)
 	s.conns.Store(c, sess)
 	s.open.Add(1)
-	return nil, gnet.None
+	if !isTLS {
+		c.SetContext(sess)
+		return nil, gnet.None
+	}
+	t := &tlsConn{sess: sess, tls: handoff.tls, io: handoff.io}
+	c.SetContext(t)
+	// Application data may have come with the end of the handshake and sit in crypto/tls:
+	// no read event will announce it, so serve it now.
+	bp := s.outPool.Get().(*[]byte)
+	cipher, out, action := t.traffic(nil, (*bp)[:0])
+	cipher = append([]byte(nil), cipher...) // gnet writes it after OnOpen returns
+	t.sent()
+	s.putOut(bp, out)
+	if action == CloseAfterWrite {
+		return cipher, gnet.Close
+	}
+	return cipher, gnet.None
 }
 
 // OnTraffic feeds received bytes to the session and writes its answer.
 func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
-	sess, ok := c.Context().(Session)
-	if !ok {
-		return gnet.Close
-	}
 	in, _ := c.Next(-1)
 	bp := s.outPool.Get().(*[]byte)
-	out, action := sess.OnData(in, (*bp)[:0])
-	if len(out) > 0 {
-		_, _ = c.Write(out)
-	}
-	if cap(out) <= 1<<20 { // do not keep a huge response's buffer around
-		*bp = out[:0]
-		s.outPool.Put(bp)
+	var out []byte
+	var action Action
+	switch ctx := c.Context().(type) {
+	case *tlsConn:
+		var cipher []byte
+		cipher, out, action = ctx.traffic(in, (*bp)[:0])
+		if len(cipher) > 0 {
+			_, _ = c.Write(cipher)
+		}
+		ctx.sent()
+		s.putOut(bp, out)
+	case Session:
+		out, action = ctx.OnData(in, (*bp)[:0])
+		if len(out) > 0 {
+			_, _ = c.Write(out)
+		}
+		s.putOut(bp, out)
+	default:
+		return gnet.Close
 	}
 	if action == CloseAfterWrite {
 		return gnet.Close
@@ -182,9 +206,21 @@ func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
 	return gnet.None
 }
 
+// putOut returns a response buffer to the pool, unless it grew huge.
+func (s *Server) putOut(bp *[]byte, out []byte) {
+	if cap(out) <= 1<<20 {
+		*bp = out[:0]
+		s.outPool.Put(bp)
+	}
+}
+
 // OnClose drops the session.
 func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
-	if sess, ok := c.Context().(Session); ok {
+	ctx := c.Context()
+	if t, ok := ctx.(*tlsConn); ok {
+		ctx = t.sess
+	}
+	if sess, ok := ctx.(Session); ok {
 		sess.OnClose()
 		s.conns.Delete(c)
 		s.open.Add(-1)

@@ -53,7 +53,7 @@ func freeTestPort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// startTLSServer runs a real gnet engine with the TLS bridge and a line session.
+// startTLSServer runs a real gnet engine with a TLS listener and a line session.
 func startTLSServer(t *testing.T, noCleartext bool) (*Server, int, int) {
 	t.Helper()
 	dir := t.TempDir()
@@ -87,7 +87,7 @@ func startTLSServer(t *testing.T, noCleartext bool) (*Server, int, int) {
 	return srv, port, tlsPort
 }
 
-func TestTLSBridgeCarriesBytesFactsAndCloses(t *testing.T) {
+func TestTLSOnLoopCarriesBytesFactsAndCloses(t *testing.T) {
 	_, port, tlsPort := startTLSServer(t, false)
 	for i, proto := range []string{"h2", "http/1.1", "h2", "http/1.1"} { // both loops, both protocols
 		c, err := tls.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tlsPort), &tls.Config{InsecureSkipVerify: true, NextProtos: []string{proto}})
@@ -96,7 +96,7 @@ func TestTLSBridgeCarriesBytesFactsAndCloses(t *testing.T) {
 		}
 		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 		r := bufio.NewReader(c)
-		big := strings.Repeat("x", 100<<10) // larger than a TLS record and the copy buffer
+		big := strings.Repeat("x", 100<<10) // many TLS records, more than one loop read
 		fmt.Fprintf(c, "hello %d\n%s\nbye\n", i, big)
 		for _, want := range []string{
 			fmt.Sprintf("https 127.0.0.1 %s hello %d\n", proto, i),
@@ -108,7 +108,7 @@ func TestTLSBridgeCarriesBytesFactsAndCloses(t *testing.T) {
 			}
 		}
 		if _, err := r.ReadByte(); err != io.EOF {
-			t.Fatalf("after bye: %v, want EOF (the loop closed, the bridge must close the TLS connection)", err)
+			t.Fatalf("after bye: %v, want EOF (the session closed: close_notify, then the TCP close)", err)
 		}
 		c.Close()
 	}
@@ -124,7 +124,7 @@ func TestTLSBridgeCarriesBytesFactsAndCloses(t *testing.T) {
 	}
 }
 
-func TestTLSBridgeOnlyTLS(t *testing.T) {
+func TestTLSOnLoopOnlyTLS(t *testing.T) {
 	_, port, tlsPort := startTLSServer(t, true)
 	if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
 		c.Close()
@@ -141,7 +141,7 @@ func TestTLSBridgeOnlyTLS(t *testing.T) {
 	}
 }
 
-func TestTLSBridgeClientCloseReachesTheLoop(t *testing.T) {
+func TestTLSOnLoopClientCloseReachesTheLoop(t *testing.T) {
 	srv, _, tlsPort := startTLSServer(t, false)
 	c, err := tls.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tlsPort), &tls.Config{InsecureSkipVerify: true})
 	if err != nil {
@@ -159,5 +159,47 @@ func TestTLSBridgeClientCloseReachesTheLoop(t *testing.T) {
 			t.Fatal("the loop's end stayed open after the client closed")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// heldConn holds back encrypted records (type 23) until flush, so the client's Finished and
+// its first request reach the server in one write: the request then sits in crypto/tls when
+// the handshake ends, and the loop must serve it without a read event.
+type heldConn struct {
+	net.Conn
+	held []byte
+}
+
+func (h *heldConn) Write(b []byte) (int, error) {
+	if len(b) > 0 && b[0] == 23 {
+		h.held = append(h.held, b...)
+		return len(b), nil
+	}
+	return h.Conn.Write(b)
+}
+
+func (h *heldConn) flush() error { _, err := h.Conn.Write(h.held); h.held = nil; return err }
+
+func TestTLSOnLoopServesDataThatCameWithTheHandshake(t *testing.T) {
+	_, _, tlsPort := startTLSServer(t, true)
+	for i := 0; i < 5; i++ {
+		raw, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tlsPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := &heldConn{Conn: raw}
+		c := tls.Client(held, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13})
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if err := c.Handshake(); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "early %d\n", i)
+		if err := held.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := bufio.NewReader(c).ReadString('\n'); got != fmt.Sprintf("https 127.0.0.1  early %d\n", i) {
+			t.Fatalf("got %q (%v)", got, err)
+		}
+		c.Close()
 	}
 }
