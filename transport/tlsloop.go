@@ -4,7 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-		"net"
+	"net"
+	"sync"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
@@ -99,11 +100,18 @@ func (l *loopIO) SetWriteDeadline(t time.Time) error {
 
 // tlsConn is the context of a TLS connection on its loop: the session and the TLS state.
 type tlsConn struct {
-	sess  Session
-	tls   *tls.Conn
-	io    *loopIO
-	plain []byte // decrypted bytes, reused between reads
+	sess      Session
+	tls       *tls.Conn
+	io        *loopIO
+	cipherBuf *[]byte // the pooled buffer behind io.out during traffic
 }
+
+// plainBufs hold decrypted bytes while the session reads them (sessions copy what they keep)
+// and cipherBufs the ciphertext until the loop wrote it, so idle connections hold neither.
+var (
+	plainBufs  = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+	cipherBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+)
 
 // tlsHandoff travels with an enrolled connection to OnOpen.
 type tlsHandoff struct {
@@ -179,20 +187,24 @@ func (s *Server) enroll(c *net.TCPConn, h *tlsHandoff) error {
 	return nil
 }
 
-// trafficTLS decrypts what arrived, lets the session answer into out and encrypts the
-// answer. It returns the ciphertext to send (valid until sent), the session's output buffer
-// (for reuse) and whether to close. in may be empty: a wake-up, or the
-// first call, when crypto/tls may hold application data that came with the handshake.
+// traffic decrypts what arrived, lets the session answer into out and encrypts the answer.
+// It returns the ciphertext to send (valid until sent is called), the session's output
+// buffer (for reuse) and whether to close. in may be empty: a wake-up, or the first call,
+// when crypto/tls may hold application data that came with the end of the handshake.
 func (t *tlsConn) traffic(in, out []byte) (cipher, plainOut []byte, action Action) {
+	t.cipherBuf = cipherBufs.Get().(*[]byte)
+	t.io.out = (*t.cipherBuf)[:0]
 	t.io.in = in
-	plain, rerr := t.readPlain()
+	pp := plainBufs.Get().(*[]byte)
+	plain, rerr := t.readPlain((*pp)[:0])
 	t.io.in = nil
 	action = Continue
 	if len(plain) > 0 || len(in) == 0 {
 		out, action = t.sess.OnData(plain, out)
 	}
-	if cap(t.plain) > 64<<10 {
-		t.plain = nil // do not keep a large body's buffer on an idle connection
+	if cap(plain) <= 64<<10 { // do not keep a large body's buffer around
+		*pp = plain[:0]
+		plainBufs.Put(pp)
 	}
 	if len(out) > 0 {
 		_, _ = t.tls.Write(out) // into t.io.out; an error is sticky and shows up as a closed peer
@@ -206,20 +218,20 @@ func (t *tlsConn) traffic(in, out []byte) (cipher, plainOut []byte, action Actio
 	return t.io.out, out, action
 }
 
-// sent lets the ciphertext buffer be reused once the loop wrote it.
+// sent releases the ciphertext buffer once the loop wrote it (gnet copies what the socket
+// did not take).
 func (t *tlsConn) sent() {
-	if cap(t.io.out) > 64<<10 {
-		t.io.out = nil
-	} else {
-		t.io.out = t.io.out[:0]
+	if cap(t.io.out) <= 64<<10 {
+		*t.cipherBuf = t.io.out[:0]
+		cipherBufs.Put(t.cipherBuf)
 	}
+	t.io.out, t.cipherBuf = nil, nil
 }
 
 // readPlain reads every complete record's plaintext; the error is errWouldBlock when the
 // received bytes ran out, io.EOF after the client's close_notify, or what broke the record
 // layer. It never returns nil: the loop ends on errWouldBlock at the latest.
-func (t *tlsConn) readPlain() ([]byte, error) {
-	buf := t.plain[:0]
+func (t *tlsConn) readPlain(buf []byte) ([]byte, error) {
 	for {
 		if cap(buf)-len(buf) < 4<<10 {
 			grown := make([]byte, len(buf), 2*cap(buf)+16<<10)
@@ -229,7 +241,6 @@ func (t *tlsConn) readPlain() ([]byte, error) {
 		n, err := t.tls.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err != nil {
-			t.plain = buf
 			return buf, err
 		}
 	}

@@ -205,6 +205,13 @@ func TestTLSBesideCleartext(t *testing.T) {
 		if plain.Scheme != "http" || secure.Scheme != "https" || secure.HTTPVersion != "2" {
 			t.Fatalf("cleartext %+v, TLS %+v", plain, secure)
 		}
+		// SIGTERM with an idle TLS connection open still ends cleanly.
+		idle, err := tls.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tlsPort), &tls.Config{InsecureSkipVerify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer idle.Close()
+		s.stop(t, true)
 	})
 }
 
