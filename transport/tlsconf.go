@@ -87,7 +87,8 @@ var alpnProtocols = []string{"h2", "http/1.1"}
 // h2CipherSuites are the TLS 1.2 suites offered: ECDHE with an AEAD cipher only. RFC 9113
 // §9.2.2 lets an HTTP/2 peer refuse the others with INADEQUATE_SECURITY (its Appendix A lists
 // them), so offering only these means every TLS 1.2 connection is fit for h2. TLS 1.3 suites
-// (RFC 8446 §B.4) are all AEAD and are not configurable in crypto/tls.
+// (RFC 8446 §B.4) are all AEAD and are not configurable in crypto/tls. The other §9.2 rules
+// hold by construction: a crypto/tls server never compresses and never renegotiates.
 var h2CipherSuites = []uint16{
 	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,

@@ -25,6 +25,9 @@ import (
 //     exactly as cleartext bytes do, so every protocol path (HTTP/1.1 pipelining, async
 //     parking, HTTP/2 found by its preface, interpreters pinned to loop threads, timeouts,
 //     draining) is shared, with no extra copy through a socket or goroutine per request.
+//
+// crypto/tls honouring temporary errors is what phase 2 rests on; the tests in tlsloop_test.go
+// fail if a Go release stops doing so.
 
 // handshakeTimeoutDefault bounds a handshake when the configuration gives no timeout.
 const handshakeTimeoutDefault = 10 * time.Second
