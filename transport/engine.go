@@ -29,7 +29,7 @@ type Server struct {
 	// socket when only TLS is served (gnet needs a listener, and warm-up dials it).
 	network, addr string
 	// loops are the engine's event loops, learnt from the connections they open; TLS
-	// connections are enrolled into them (tlsbridge.go).
+	// connections are enrolled into them (tlsloop.go).
 	loopsMu    sync.Mutex
 	loops      []gnet.EventLoop
 	loopsKnown chan struct{}
@@ -96,8 +96,8 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 
 // WarmUp connects to the server until every loop has run OnLoopThread (round-robin balancing
 // hands consecutive connections to consecutive loops), so interpreters are created before the
-// first real request instead of on it, and until every loop is known to the TLS bridge. ready
-// reports how many loops are done.
+// first real request instead of on it, and until every loop is known, for enrolling TLS
+// connections. ready reports how many loops are done.
 func (s *Server) WarmUp(ctx context.Context, ready func() int) error {
 	select {
 	case <-s.booted:
@@ -109,7 +109,7 @@ func (s *Server) WarmUp(ctx context.Context, ready func() int) error {
 		addr = dialAddr(s.cfg.Host, s.cfg.Port)
 	}
 	progress := func() int { return ready() + s.knownLoops() }
-	for progress() < 2*s.cfg.Loops {
+	for ready() < s.cfg.Loops || s.knownLoops() < s.cfg.Loops {
 		if p := s.loopErr.Load(); p != nil {
 			return *p
 		}
