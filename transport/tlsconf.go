@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 )
 
-// CertKey is one certificate chain file and the file of its private key.
+// CertKey is one certificate chain file and the file of its private key; without KeyFile
+// the key is read from CertFile.
 type CertKey struct {
 	CertFile string
 	KeyFile  string
@@ -138,7 +139,9 @@ func loadCertKey(ck CertKey, password string) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("--ssl-certfile: %v: give a readable PEM certificate file", err)
 	}
 	if ck.KeyFile == "" {
-		return tls.Certificate{}, fmt.Errorf("--ssl-certfile %s has no --ssl-keyfile: give one --ssl-keyfile per --ssl-certfile, in the same order", ck.CertFile)
+		// One PEM file with the chain and the key, as Python's ssl.load_cert_chain (and so
+		// uvicorn) accepts when no key file is given.
+		ck.KeyFile = ck.CertFile
 	}
 	keyPEM, err := os.ReadFile(ck.KeyFile)
 	if err != nil {
@@ -168,7 +171,11 @@ func explainKeyPair(ck CertKey, err error) error {
 		strings.Contains(msg, "failed to find certificate PEM data"):
 		return fmt.Errorf("--ssl-certfile %s holds no PEM certificate: give a PEM file starting with -----BEGIN CERTIFICATE-----", ck.CertFile)
 	case strings.Contains(msg, "failed to find any PEM data in key"),
-		strings.Contains(msg, "failed to find PEM block with type ending in \"PRIVATE KEY\""):
+		strings.Contains(msg, "failed to find PEM block with type ending in \"PRIVATE KEY\""),
+		strings.Contains(msg, "found a certificate rather than a key"):
+		if ck.KeyFile == ck.CertFile {
+			return fmt.Errorf("--ssl-certfile %s holds no private key: give the key with --ssl-keyfile, or append it to the file", ck.CertFile)
+		}
 		return fmt.Errorf("--ssl-keyfile %s holds no PEM private key: give a PEM file with a PRIVATE KEY block", ck.KeyFile)
 	}
 	return fmt.Errorf("--ssl-certfile %s / --ssl-keyfile %s: %v", ck.CertFile, ck.KeyFile, err)

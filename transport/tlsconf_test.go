@@ -245,6 +245,19 @@ func TestTLSStoreClientCertificates(t *testing.T) {
 	}
 }
 
+func TestTLSStoreReadsTheKeyFromTheCertificateFile(t *testing.T) {
+	dir := t.TempDir()
+	ca := newTestCA(t)
+	c, k := ca.issue(t, 10, false, "one.test")
+	store, err := NewTLSStore(TLSFiles{Certs: []CertKey{{CertFile: writeFile(t, dir, "both.pem", append(c, k...))}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := handshake(t, store.Config(), &tls.Config{InsecureSkipVerify: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTLSStoreErrorsNameTheFileAndTheFix(t *testing.T) {
 	dir := t.TempDir()
 	ca := newTestCA(t)
@@ -256,7 +269,7 @@ func TestTLSStoreErrorsNameTheFileAndTheFix(t *testing.T) {
 	cases := map[string]TLSFiles{
 		"give --ssl-certfile and --ssl-keyfile":     {},
 		"no such file or directory":                 {Certs: []CertKey{{filepath.Join(dir, "missing.pem"), key}}},
-		"has no --ssl-keyfile":                      {Certs: []CertKey{{cert, ""}}},
+		"holds no private key: give the key with":   {Certs: []CertKey{{cert, ""}}},
 		"does not belong to the certificate":        {Certs: []CertKey{{cert, other}}},
 		"holds no PEM certificate":                  {Certs: []CertKey{{garbage, key}}},
 		"holds no PEM private key":                  {Certs: []CertKey{{cert, garbage}}},

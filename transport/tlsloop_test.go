@@ -65,7 +65,7 @@ func startTLSServer(t *testing.T, noCleartext bool) (*Server, int, int) {
 	}
 	port, tlsPort := freeTestPort(t), freeTestPort(t)
 	srv := New(Config{Host: "127.0.0.1", Port: port, TLSPort: tlsPort, TLS: store.Config(), NoCleartext: noCleartext,
-		Loops: 2, OnLoopThread: func() error { return nil },
+		Loops: 2, OnLoopThread: func() error { return nil }, HandshakeTimeout: time.Second,
 		NewSession: func(info ConnInfo) Session { return &lineSession{info: info} }})
 	runErr := make(chan error, 1)
 	go func() { runErr <- srv.Run() }()
@@ -201,5 +201,22 @@ func TestTLSOnLoopServesDataThatCameWithTheHandshake(t *testing.T) {
 			t.Fatalf("got %q (%v)", got, err)
 		}
 		c.Close()
+	}
+}
+
+func TestTLSOnLoopCutsASilentHandshake(t *testing.T) {
+	_, _, tlsPort := startTLSServer(t, true)
+	c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tlsPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	_ = c.SetReadDeadline(start.Add(5 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("a client that never says hello: %v, want EOF after the handshake timeout", err)
+	}
+	if d := time.Since(start); d < 900*time.Millisecond {
+		t.Fatalf("cut after %v, before the 1s handshake timeout", d)
 	}
 }

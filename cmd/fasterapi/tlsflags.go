@@ -29,7 +29,7 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func (t *tlsFlags) register(fs *flag.FlagSet) {
 	fs.Var(&t.certFiles, "ssl-certfile", "PEM certificate chain: serve HTTPS (HTTP/1.1 and HTTP/2 by ALPN, TLS 1.2 and 1.3). Repeat with --ssl-keyfile for one certificate per host name, chosen by SNI; the first is the default. SIGHUP re-reads the files")
-	fs.Var(&t.keyFiles, "ssl-keyfile", "PEM private key of the --ssl-certfile given at the same position")
+	fs.Var(&t.keyFiles, "ssl-keyfile", "PEM private key of the --ssl-certfile given at the same position (default: the key is in the certificate file)")
 	fs.StringVar(&t.keyPassword, "ssl-keyfile-password", "", "password of encrypted private keys (legacy PEM or PKCS#8 PBES2)")
 	fs.StringVar(&t.caCerts, "ssl-ca-certs", "", "PEM file of the CAs that client certificates must chain to")
 	fs.IntVar(&t.certReqs, "ssl-cert-reqs", 0, "client certificates: 0 none, 1 optional (verified if given), 2 required")
@@ -50,8 +50,8 @@ func (t *tlsFlags) check(cleartextPort int) error {
 		}
 		return nil
 	}
-	if len(t.keyFiles) != len(t.certFiles) {
-		return fmt.Errorf("%d --ssl-certfile but %d --ssl-keyfile: give one --ssl-keyfile per --ssl-certfile, in the same order",
+	if len(t.keyFiles) != 0 && len(t.keyFiles) != len(t.certFiles) {
+		return fmt.Errorf("%d --ssl-certfile but %d --ssl-keyfile: give one --ssl-keyfile per --ssl-certfile, in the same order (or none, with each key inside its certificate file)",
 			len(t.certFiles), len(t.keyFiles))
 	}
 	if t.port < 0 || t.port > 65535 {
@@ -70,7 +70,11 @@ func (t *tlsFlags) check(cleartextPort int) error {
 func (t *tlsFlags) files() transport.TLSFiles {
 	files := transport.TLSFiles{KeyPassword: t.keyPassword, CACerts: t.caCerts, CertReqs: t.certReqs}
 	for i := range t.certFiles {
-		files.Certs = append(files.Certs, transport.CertKey{CertFile: t.certFiles[i], KeyFile: t.keyFiles[i]})
+		ck := transport.CertKey{CertFile: t.certFiles[i]}
+		if len(t.keyFiles) > 0 {
+			ck.KeyFile = t.keyFiles[i]
+		}
+		files.Certs = append(files.Certs, ck)
 	}
 	return files
 }

@@ -23,11 +23,21 @@ func TestTLSFlagsPairCertificatesAndKeysInOrder(t *testing.T) {
 	}
 }
 
+func TestTLSFlagsWithoutKeyfileReadTheKeyFromTheCertfile(t *testing.T) {
+	f, err := parseServe("serve", []string{"app:app", "--ssl-certfile", "both.pem"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files := f.tls.files(); len(files.Certs) != 1 || files.Certs[0] != (transport.CertKey{CertFile: "both.pem"}) {
+		t.Fatalf("%+v", files)
+	}
+}
+
 func TestTLSFlagErrorsNameTheFix(t *testing.T) {
 	cases := map[string][]string{
 		"--ssl-keyfile needs --ssl-certfile":    {"app:app", "--ssl-keyfile", "k"},
 		"need --ssl-certfile and --ssl-keyfile": {"app:app", "--ssl-port", "8443"},
-		"give one --ssl-keyfile per":            {"app:app", "--ssl-certfile", "c"},
+		"give one --ssl-keyfile per":            {"app:app", "--ssl-certfile", "c", "--ssl-certfile", "d", "--ssl-keyfile", "k"},
 		"is also --port":                        {"app:app", "--ssl-certfile", "c", "--ssl-keyfile", "k", "--port", "8443", "--ssl-port", "8443"},
 		"use 0 (none), 1 (optional)":            {"app:app", "--ssl-certfile", "c", "--ssl-keyfile", "k", "--ssl-cert-reqs", "5"},
 		"--ssl-port 70000 is out of range":      {"app:app", "--ssl-certfile", "c", "--ssl-keyfile", "k", "--ssl-port", "70000"},
