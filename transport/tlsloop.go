@@ -161,13 +161,12 @@ func (s *Server) handshakeTLS(raw *net.TCPConn) {
 		_ = raw.Close()
 		return
 	}
-	_ = raw.SetDeadline(time.Time{})
 	state := tc.ConnectionState()
 	h := &tlsHandoff{info: ConnInfo{TLS: &state}, tls: tc, io: lio}
 	h.info.RemoteHost, h.info.RemotePort = splitAddr(raw.RemoteAddr())
 	h.info.LocalHost, h.info.LocalPort = splitAddr(raw.LocalAddr())
 	lio.onLoop = true
-	if err := s.enroll(raw, h); err != nil {
+	if err := s.enroll(raw, h); err != nil && !s.draining.Load() {
 		s.logf("warning", "TLS connection: "+err.Error())
 	}
 }
