@@ -10,6 +10,8 @@ command -v h2load >/dev/null || need+=(nghttp2-client)
 # Headless Chromium renders /docs (tests/py/test_e2e_openapi.py); npm fetches swagger-ui-dist.
 command -v chromium >/dev/null || need+=(chromium)
 command -v npm >/dev/null || need+=(npm)
+# The TLS tests make an encrypted PKCS#8 key the way users do.
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo

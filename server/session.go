@@ -226,7 +226,8 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			break
 		}
 		c.first = false
-		if len(c.req.Upgrade) > 0 {
+		// h2c upgrade is for cleartext only; over TLS HTTP/2 is chosen by ALPN (RFC 9113 §3.2).
+		if len(c.req.Upgrade) > 0 && c.info.TLS == nil {
 			if h2 := upgradeH2C(c, &c.req); h2 != nil {
 				c.h2.Store(h2)
 				rest := append([]byte(nil), data[n:]...)
@@ -328,7 +329,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if req.ProtoMinor == 0 {
 		version = "1.0"
 	}
-	c.setConnFields(m, "http", version)
+	c.setConnFields(m, c.info.Scheme(), version)
 	for i := range req.Headers {
 		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
 	}
@@ -384,7 +385,7 @@ func (c *session) respond(out []byte, status int, extra, body []byte, keepAlive,
 // location appends Starlette's redirect target as a header line: the same URL with the
 // trailing slash of the path toggled. The raw path is used so the header stays percent-encoded.
 func (c *session) location(b []byte) []byte {
-	b = append(b, "location: http://"...)
+	b = append(append(append(b, "location: "...), c.info.Scheme()...), "://"...)
 	if len(c.req.Host) > 0 {
 		b = append(b, c.req.Host...)
 	} else {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"crypto/tls"
 	"io"
 	"net/http"
 	"strings"
@@ -197,5 +198,21 @@ func TestPipelinedBytesWhileParkedAreBounded(t *testing.T) {
 	}
 	if _, action := sess.OnData(make([]byte, 200), nil); action != transport.CloseAfterWrite {
 		t.Fatal("unbounded pipelining while parked was accepted")
+	}
+}
+
+func TestTLSConnectionRedirectsToHTTPSAndRefusesH2CUpgrade(t *testing.T) {
+	srv, _, _ := newTestServer(t, &scriptedCaller{})
+	sess := srv.NewSession(transport.ConnInfo{RemoteHost: "127.0.0.1", LocalHost: "127.0.0.1", LocalPort: 8443,
+		TLS: &tls.ConnectionState{NegotiatedProtocol: "http/1.1"}, Wake: func() {}}).(*session)
+	out, _ := sess.OnData([]byte("GET /items/5/ HTTP/1.1\r\nHost: x\r\n\r\n"+
+		"GET /items/5 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n"), nil)
+	rs := parseResponses(t, out, 2)
+	if rs[0].StatusCode != 307 || rs[0].Header.Get("Location") != "https://x/items/5" {
+		t.Errorf("redirect: %d location %q", rs[0].StatusCode, rs[0].Header.Get("Location"))
+	}
+	// RFC 9113 §3.2: "h2c" must not be used over TLS; the request is answered as HTTP/1.1.
+	if rs[1].StatusCode != 200 || sess.h2.Load() != nil {
+		t.Errorf("h2c upgrade over TLS: %d, switched=%v", rs[1].StatusCode, sess.h2.Load() != nil)
 	}
 }

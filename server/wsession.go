@@ -49,7 +49,11 @@ func (c *session) serveWebSocket(out []byte, path []byte, sc *scratch) ([]byte, 
 	m.SetField(pybridge.FieldPath, path)
 	m.SetField(pybridge.FieldRawPath, req.Path)
 	m.SetField(pybridge.FieldQuery, req.Query)
-	c.setConnFields(m, "ws", "1.1")
+	scheme := "ws"
+	if c.info.Scheme() == "https" {
+		scheme = "wss"
+	}
+	c.setConnFields(m, scheme, "1.1")
 	for i := range req.Headers {
 		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -23,12 +25,24 @@ type Server struct {
 	draining atomic.Bool
 	outPool  sync.Pool
 	loopErr  atomic.Pointer[error]
+	// network and addr are where the loops listen: the cleartext port, or a private unix
+	// socket when only TLS is served (gnet needs a listener, and warm-up dials it).
+	network, addr string
+	// loops are the engine's event loops, learnt from the connections they open; TLS
+	// connections are enrolled into them (tlsloop.go).
+	loopsMu    sync.Mutex
+	loops      []gnet.EventLoop
+	loopsKnown chan struct{}
+	nextLoop   atomic.Uint64
+	tlsLn      net.Listener
+	closing    chan struct{}
+	closeOnce  sync.Once
 	gnet.BuiltinEventEngine
 }
 
 // New makes a server; Run starts it.
 func New(cfg Config) *Server {
-	s := &Server{cfg: cfg, booted: make(chan struct{})}
+	s := &Server{cfg: cfg, booted: make(chan struct{}), loopsKnown: make(chan struct{}), closing: make(chan struct{})}
 	s.outPool.New = func() any { b := make([]byte, 0, 16<<10); return &b }
 	return s
 }
@@ -43,8 +57,25 @@ func (s *Server) logf(level, msg string) {
 // pinned interpreters require (notes/gnet-inline-python.md: without it the loop goroutine
 // migrates between threads after an empty epoll wait).
 func (s *Server) Run() error {
-	addr := "tcp://" + net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
-	return gnet.Run(s, addr,
+	s.network, s.addr = "tcp", net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
+	if s.cfg.NoCleartext {
+		dir, err := os.MkdirTemp("", "fasterapi-loops-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		s.network, s.addr = "unix", filepath.Join(dir, "loops.sock")
+	}
+	if s.cfg.TLS != nil {
+		ln, err := net.Listen("tcp", net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.TLSPort)))
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		s.tlsLn = ln
+		go s.serveTLS(ln)
+	}
+	return gnet.Run(s, s.network+"://"+s.addr,
 		gnet.WithMulticore(true),
 		gnet.WithNumEventLoop(s.cfg.Loops),
 		gnet.WithLockOSThread(true),
@@ -65,27 +96,32 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 
 // WarmUp connects to the server until every loop has run OnLoopThread (round-robin balancing
 // hands consecutive connections to consecutive loops), so interpreters are created before the
-// first real request instead of on it. ready reports how many loops are done.
+// first real request instead of on it, and until every loop is known, for enrolling TLS
+// connections. ready reports how many loops are done.
 func (s *Server) WarmUp(ctx context.Context, ready func() int) error {
 	select {
 	case <-s.booted:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	addr := dialAddr(s.cfg.Host, s.cfg.Port)
-	for ready() < s.cfg.Loops {
+	addr := s.addr
+	if s.network == "tcp" {
+		addr = dialAddr(s.cfg.Host, s.cfg.Port)
+	}
+	progress := func() int { return ready() + s.knownLoops() }
+	for ready() < s.cfg.Loops || s.knownLoops() < s.cfg.Loops {
 		if p := s.loopErr.Load(); p != nil {
 			return *p
 		}
 		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", addr)
+		c, err := d.DialContext(ctx, s.network, addr)
 		if err != nil {
 			return fmt.Errorf("warm-up connection to %s: %w", addr, err)
 		}
 		// The loop runs OnLoopThread in OnOpen. Round-robin sends the next dial to the next loop,
 		// so waiting a little for this one is enough; a slow boot finishes on its own.
-		before := ready()
-		for i := 0; i < 20 && ready() == before && s.loopErr.Load() == nil; i++ {
+		before := progress()
+		for i := 0; i < 20 && progress() == before && s.loopErr.Load() == nil; i++ {
 			time.Sleep(5 * time.Millisecond)
 		}
 		_ = c.Close()
@@ -108,31 +144,62 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if s.draining.Load() {
 		return nil, gnet.Close
 	}
-	rh, rp := splitAddr(c.RemoteAddr())
-	lh, lp := splitAddr(c.LocalAddr())
-	sess := s.cfg.NewSession(ConnInfo{RemoteHost: rh, RemotePort: rp, LocalHost: lh, LocalPort: lp,
-		Wake: func() { _ = c.Wake(nil) }, Outbound: c.OutboundBuffered})
-	c.SetContext(sess)
+	s.learnLoop(c.EventLoop())
+	handoff, isTLS := c.Context().(*tlsHandoff)
+	var info ConnInfo
+	if isTLS {
+		info = handoff.info // enrolled after its TLS handshake (tlsloop.go)
+	} else {
+		info.RemoteHost, info.RemotePort = splitAddr(c.RemoteAddr())
+		info.LocalHost, info.LocalPort = splitAddr(c.LocalAddr())
+	}
+	info.Wake = func() { _ = c.Wake(nil) }
+	info.Outbound = c.OutboundBuffered
+	sess := s.cfg.NewSession(info)
 	s.conns.Store(c, sess)
 	s.open.Add(1)
-	return nil, gnet.None
+	if !isTLS {
+		c.SetContext(sess)
+		return nil, gnet.None
+	}
+	t := &tlsConn{sess: sess, tls: handoff.tls, io: handoff.io}
+	c.SetContext(t)
+	// Application data may have come with the end of the handshake and sit in crypto/tls:
+	// no read event will announce it, so serve it now.
+	bp := s.outPool.Get().(*[]byte)
+	cipher, out, action := t.traffic(nil, (*bp)[:0])
+	cipher = append([]byte(nil), cipher...) // gnet writes it after OnOpen returns
+	t.sent()
+	s.putOut(bp, out)
+	if action == CloseAfterWrite {
+		return cipher, gnet.Close
+	}
+	return cipher, gnet.None
 }
 
 // OnTraffic feeds received bytes to the session and writes its answer.
 func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
-	sess, ok := c.Context().(Session)
-	if !ok {
-		return gnet.Close
-	}
 	in, _ := c.Next(-1)
 	bp := s.outPool.Get().(*[]byte)
-	out, action := sess.OnData(in, (*bp)[:0])
-	if len(out) > 0 {
-		_, _ = c.Write(out)
-	}
-	if cap(out) <= 1<<20 { // do not keep a huge response's buffer around
-		*bp = out[:0]
-		s.outPool.Put(bp)
+	var out []byte
+	var action Action
+	switch ctx := c.Context().(type) {
+	case *tlsConn:
+		var cipher []byte
+		cipher, out, action = ctx.traffic(in, (*bp)[:0])
+		if len(cipher) > 0 {
+			_, _ = c.Write(cipher)
+		}
+		ctx.sent()
+		s.putOut(bp, out)
+	case Session:
+		out, action = ctx.OnData(in, (*bp)[:0])
+		if len(out) > 0 {
+			_, _ = c.Write(out)
+		}
+		s.putOut(bp, out)
+	default:
+		return gnet.Close
 	}
 	if action == CloseAfterWrite {
 		return gnet.Close
@@ -140,9 +207,21 @@ func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
 	return gnet.None
 }
 
+// putOut returns a response buffer to the pool, unless it grew huge.
+func (s *Server) putOut(bp *[]byte, out []byte) {
+	if cap(out) <= 1<<20 {
+		*bp = out[:0]
+		s.outPool.Put(bp)
+	}
+}
+
 // OnClose drops the session.
 func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
-	if sess, ok := c.Context().(Session); ok {
+	ctx := c.Context()
+	if t, ok := ctx.(*tlsConn); ok {
+		ctx = t.sess
+	}
+	if sess, ok := ctx.(Session); ok {
 		sess.OnClose()
 		s.conns.Delete(c)
 		s.open.Add(-1)
@@ -181,6 +260,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	default:
 		return errors.New("server not started")
 	}
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		if s.tlsLn != nil {
+			_ = s.tlsLn.Close()
+		}
+	})
 	s.conns.Range(func(k, v any) bool {
 		if d, ok := v.(Drainer); ok {
 			d.Drain()
@@ -212,4 +297,31 @@ func (s *Server) stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return s.eng.Stop(ctx)
+}
+
+// learnLoop records an event loop the first time one of its connections opens.
+func (s *Server) learnLoop(el gnet.EventLoop) {
+	select {
+	case <-s.loopsKnown:
+		return
+	default:
+	}
+	s.loopsMu.Lock()
+	defer s.loopsMu.Unlock()
+	for _, known := range s.loops {
+		if known == el {
+			return
+		}
+	}
+	s.loops = append(s.loops, el)
+	if len(s.loops) == s.cfg.Loops {
+		close(s.loopsKnown)
+	}
+}
+
+// knownLoops is how many event loops learnLoop has seen.
+func (s *Server) knownLoops() int {
+	s.loopsMu.Lock()
+	defer s.loopsMu.Unlock()
+	return len(s.loops)
 }

@@ -3,6 +3,7 @@
 package transport
 
 import (
+	"crypto/tls"
 	"net"
 	"strconv"
 	"time"
@@ -47,6 +48,8 @@ type ConnInfo struct {
 	RemotePort int
 	LocalHost  string
 	LocalPort  int
+	// TLS is the state of the TLS connection the bytes arrived through, nil for cleartext.
+	TLS *tls.ConnectionState
 	// Wake makes the transport call the session's OnData again soon, on its loop thread, with
 	// no new bytes: how an answer produced elsewhere (an async handler) gets written. It may
 	// be called from any goroutine or thread.
@@ -59,14 +62,31 @@ type ConnInfo struct {
 	Outbound func() int
 }
 
+// Scheme is the URL scheme the connection serves: "https" under TLS, else "http".
+func (i *ConnInfo) Scheme() string {
+	if i.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
 // Factory makes the session of a new connection, on the loop thread that will serve it.
 type Factory func(ConnInfo) Session
 
 // Config is the listener's configuration.
 type Config struct {
-	Host  string
+	Host string
+	// Port is the cleartext listener's port, unless NoCleartext.
 	Port  int
 	Loops int
+	// TLS, when set, serves TLS on TLSPort; the decrypted bytes reach the same event loops and
+	// sessions as cleartext ones (see tlsbridge.go).
+	TLS     *tls.Config
+	TLSPort int
+	// NoCleartext leaves Port unserved (TLS only).
+	NoCleartext bool
+	// HandshakeTimeout bounds a TLS handshake.
+	HandshakeTimeout time.Duration
 	// OnLoopThread runs on a loop's thread before it serves its first connection, and again for
 	// each new connection (it must be cheap once done). An error refuses the connection.
 	OnLoopThread func() error

@@ -35,6 +35,7 @@ type serveFlags struct {
 	limitConcurrency int64
 	interpreters     int
 	queueSize        int
+	tls              tlsFlags
 }
 
 var logLevels = map[string]int{"trace": 0, "debug": 1, "info": 2, "warning": 3, "error": 4, "critical": 5}
@@ -67,6 +68,7 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.DurationVar(&f.wsPingTimeout, "ws-ping-timeout", 20*time.Second, "drop a WebSocket peer that does not answer a ping within this time")
 	fs.DurationVar(&f.ssePing, "sse-ping-interval", 15*time.Second, "send a keep-alive comment on a Server-Sent Events stream idle this long")
 	fs.BoolVar(&f.accessLog, "access-log", false, "log one line per request (off by default: it costs throughput)")
+	f.tls.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: fasterapi %s MODULE:ATTR [options]\n\noptions (a number alone for a duration means seconds):\n", name)
 		fs.PrintDefaults()
@@ -106,6 +108,9 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	}
 	if f.port < 0 || f.port > 65535 {
 		return nil, fmt.Errorf("--port %d is out of range 0-65535", f.port)
+	}
+	if err := f.tls.check(f.port); err != nil {
+		return nil, err
 	}
 	dir, err := filepath.Abs(f.appDir)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -43,6 +42,14 @@ func serve(args []string) int {
 		return 2
 	}
 	log := newLogger(f.logLevel)
+	// Certificates are read before the interpreters start, so a bad file fails at once.
+	var certs *transport.TLSStore
+	if f.tls.enabled() {
+		if certs, err = transport.NewTLSStore(f.tls.files()); err != nil {
+			log.Error("%v", err)
+			return 1
+		}
+	}
 	os.Setenv("FASTERAPI_LOG_LEVEL", f.logLevel)
 	// Async handlers are timed by their own asyncio loop (fasterapi._concurrency).
 	os.Setenv("FASTERAPI_SSE_PING_INTERVAL", strconv.FormatFloat(f.ssePing.Seconds(), 'f', -1, 64))
@@ -78,7 +85,7 @@ func serve(args []string) int {
 	}
 	pybridge.SetDeliver(srv.Deliver)
 	pybridge.SetStreamSink(srv.StreamSend)
-	tr = transport.New(transport.Config{
+	tcfg := transport.Config{
 		Host:         f.host,
 		Port:         f.port,
 		Loops:        f.workers,
@@ -91,7 +98,15 @@ func serve(args []string) int {
 				log.Warn("%s", msg)
 			}
 		},
-	})
+	}
+	if certs != nil {
+		tcfg.TLS, tcfg.HandshakeTimeout = certs.Config(), f.headerTimeout
+		tcfg.TLSPort, tcfg.NoCleartext = f.tls.port, f.tls.port == 0
+		if tcfg.NoCleartext {
+			tcfg.TLSPort = f.port
+		}
+	}
+	tr = transport.New(tcfg)
 	stopClock := make(chan struct{})
 	go srv.RunClock(stopClock)
 	runErr := make(chan error, 1)
@@ -108,7 +123,7 @@ func serve(args []string) int {
 	}()
 	select {
 	case err := <-runErr:
-		log.Error("cannot serve on %s: %v", net.JoinHostPort(f.host, strconv.Itoa(f.port)), err)
+		log.Error("cannot serve on %s: %v", listening(tcfg), err)
 		return 1
 	case err := <-warm:
 		if err != nil {
@@ -134,16 +149,30 @@ func serve(args []string) int {
 	case pyhost.ModePooled:
 		interpreters = strconv.Itoa(f.interpreters) + " interpreters pooled for " + strconv.Itoa(f.workers) + " event loops"
 	}
-	log.Info("FasterAPI running on http://%s (Python %s, %s, mode %s). Press CTRL+C to quit",
-		net.JoinHostPort(f.host, strconv.Itoa(f.port)), pybridge.CompiledVersion, interpreters, host.Mode())
+	log.Info("FasterAPI running on %s (Python %s, %s, mode %s). Press CTRL+C to quit",
+		listening(tcfg), pybridge.CompiledVersion, interpreters, host.Mode())
 
-	select {
-	case sig := <-signals:
-		log.Info("received %v: shutting down (graceful timeout %v)", sig, f.gracefulTimeout)
-	case err := <-runErr:
-		log.Error("server stopped: %v", err)
-		host.Close()
-		return 1
+	// SIGHUP re-reads the certificates; new handshakes use them, open connections go on.
+	hup := make(chan os.Signal, 1)
+	if certs != nil {
+		signal.Notify(hup, syscall.SIGHUP)
+	}
+	for done := false; !done; {
+		select {
+		case sig := <-signals:
+			log.Info("received %v: shutting down (graceful timeout %v)", sig, f.gracefulTimeout)
+			done = true
+		case <-hup:
+			if err := certs.Reload(); err != nil {
+				log.Error("SIGHUP: keeping the certificates in use: %v", err)
+			} else {
+				log.Info("SIGHUP: certificates reloaded")
+			}
+		case err := <-runErr:
+			log.Error("server stopped: %v", err)
+			host.Close()
+			return 1
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), f.gracefulTimeout)
 	defer cancel()

@@ -1,0 +1,67 @@
+"""WebSocket (wss) and Server-Sent Events over TLS, with cleartext beside them (--ssl-port)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import ssl
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from e2e_support import APPS_DIR
+from websockets.sync.client import connect
+
+from fasterapi.testing import LiveServer, free_port
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed (make test installs it through scripts/setup.sh)")
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[tuple[LiveServer, int]]:
+    cert, key = certificate
+    tls_port = free_port("127.0.0.1")
+    server = LiveServer("stream_app:app", str(APPS_DIR), extra_args=[
+        "--workers", "1", "--ssl-certfile", str(cert), "--ssl-keyfile", str(key),
+        "--ssl-port", str(tls_port)])
+    server.start()
+    try:
+        yield server, tls_port
+    finally:
+        server.close()
+
+
+def test_wss_echo(tls_server: tuple[LiveServer, int],
+                             certificate: tuple[Path, Path]) -> None:
+    _, port = tls_server
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    with connect(f"wss://localhost:{port}/ws/echo", ssl=context) as ws:
+        ws.send("secure hello")
+        assert ws.recv() == "secure hello"
+    with connect(f"wss://localhost:{port}/ws/rooms/tls", ssl=context) as ws:
+        assert json.loads(ws.recv())["room"] == "tls"
+
+
+def test_sse_over_https_http2(tls_server: tuple[LiveServer, int],
+                              certificate: tuple[Path, Path]) -> None:
+    _, port = tls_server
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    with httpx.Client(verify=context, http2=True, timeout=15) as client:
+        response = client.get(f"https://localhost:{port}/events", params={"n": 1})
+        assert response.http_version == "HTTP/2"
+        assert response.text.startswith('data: {"n":0}\n\n')
+        streamed = client.get(f"https://localhost:{port}/stream/sync", params={"n": 2})
+        assert streamed.text == "piece 0\npiece 1\n"
