@@ -319,23 +319,9 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if c.srv.overLimit() {
 		return c.respond(out, 503, retryAfter, serviceUnavailableBody, keepAlive, head), keepAlive
 	}
-	m := &sc.meta
-	m.Reset()
-	m.SetField(pybridge.FieldMethod, req.Method)
-	m.SetField(pybridge.FieldPath, path)
-	m.SetField(pybridge.FieldRawPath, req.Path)
-	m.SetField(pybridge.FieldQuery, req.Query)
-	version := "1.1"
-	if req.ProtoMinor == 0 {
-		version = "1.0"
-	}
-	c.setConnFields(m, c.info.Scheme(), version)
-	for i := range req.Headers {
-		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
-	}
-	addParams(m, &sc.params)
+	c.requestMeta(sc, path, c.info.Scheme())
 	c.srv.inflight.Add(1)
-	r := c.srv.caller.Call(handle, c.token<<32, m.Bytes(), req.Body)
+	r := c.srv.caller.Call(handle, c.token<<32, sc.meta.Bytes(), req.Body)
 	if r.Deferred {
 		if done := c.completion.Swap(nil); done != nil { // answered already
 			c.srv.inflight.Add(-1)
@@ -419,6 +405,26 @@ func speaksHTTP1(data []byte) bool {
 		line = data[:i]
 	}
 	return bytes.Contains(line, []byte(" HTTP/"))
+}
+
+// requestMeta describes the HTTP/1.1 request in c.req to the handler, in sc.meta: path is
+// the decoded path, sc.params the route's parameters.
+func (c *session) requestMeta(sc *scratch, path []byte, scheme string) {
+	req, m := &c.req, &sc.meta
+	m.Reset()
+	m.SetField(pybridge.FieldMethod, req.Method)
+	m.SetField(pybridge.FieldPath, path)
+	m.SetField(pybridge.FieldRawPath, req.Path)
+	m.SetField(pybridge.FieldQuery, req.Query)
+	version := "1.1"
+	if req.ProtoMinor == 0 {
+		version = "1.0"
+	}
+	c.setConnFields(m, scheme, version)
+	for i := range req.Headers {
+		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
+	}
+	addParams(m, &sc.params)
 }
 
 // setConnFields stores what the connection, not the request, says about a call: peer and

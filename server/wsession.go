@@ -43,25 +43,15 @@ func (c *session) serveWebSocket(out []byte, path []byte, sc *scratch) ([]byte, 
 	if c.srv.overLimit() {
 		return c.respond(out, 503, retryAfter, serviceUnavailableBody, false, false), false
 	}
-	m := &sc.meta
-	m.Reset()
-	m.SetField(pybridge.FieldMethod, req.Method)
-	m.SetField(pybridge.FieldPath, path)
-	m.SetField(pybridge.FieldRawPath, req.Path)
-	m.SetField(pybridge.FieldQuery, req.Query)
 	scheme := "ws"
 	if c.info.Scheme() == "https" {
 		scheme = "wss"
 	}
-	c.setConnFields(m, scheme, "1.1")
-	for i := range req.Headers {
-		m.AddHeader(req.Headers[i].Name, req.Headers[i].Value)
-	}
-	addParams(m, &sc.params)
+	c.requestMeta(sc, path, scheme)
 	c.srv.inflight.Add(1)
 	// Set before the call: the handler may subscribe from its asyncio thread at once.
 	c.busyWithWebSocket.Store(true)
-	r := c.srv.caller.Call(handle, c.token<<32, m.Bytes(), nil)
+	r := c.srv.caller.Call(handle, c.token<<32, sc.meta.Bytes(), nil)
 	if !r.Deferred {
 		c.srv.inflight.Add(-1)
 		return c.respondResult(out, &r, false, false), false
