@@ -134,6 +134,8 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 		h.wakeIn(h2PollInterval)
 		return out, transport.Continue
 	}
+	h.checkUploads(now)
+	out = h.handOff(out)
 	h.checkProgress(now)
 	if h.conn.Err() != nil { // checkProgress gave up on the peer
 		return h.finish(out, now)

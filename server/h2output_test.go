@@ -54,24 +54,38 @@ func (ht *h2Test) send(first bool, build func(fr *http2.Framer, enc func(path st
 	ht.out, ht.action = ht.sess.OnData(buf.Bytes(), ht.out)
 }
 
+// h2Frame is a frame read back from the session, with the payload it carried copied (the
+// Framer's frames are valid only until the next read).
+type h2Frame struct {
+	http2.Frame
+	payload []byte // DATA contents or a HEADERS block fragment
+}
+
 // frames parses what the session wrote so far and forgets it.
-func (ht *h2Test) frames() []http2.Frame {
+func (ht *h2Test) frames() []h2Frame {
 	fr := http2.NewFramer(io.Discard, bytes.NewReader(ht.out))
-	var fs []http2.Frame
+	var fs []h2Frame
 	for {
 		f, err := fr.ReadFrame()
 		if err != nil {
 			break
 		}
-		fs = append(fs, f)
+		var p []byte
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			p = bytes.Clone(f.Data())
+		case *http2.HeadersFrame:
+			p = bytes.Clone(f.HeaderBlockFragment())
+		}
+		fs = append(fs, h2Frame{f, p})
 	}
 	ht.out = ht.out[:0]
 	return fs
 }
 
-func goAway(fs []http2.Frame) *http2.GoAwayFrame {
+func goAway(fs []h2Frame) *http2.GoAwayFrame {
 	for _, f := range fs {
-		if g, ok := f.(*http2.GoAwayFrame); ok {
+		if g, ok := f.Frame.(*http2.GoAwayFrame); ok {
 			return g
 		}
 	}
@@ -172,7 +186,7 @@ func TestH2BackedUpRequestsWait(t *testing.T) {
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
 	var got bool
 	for _, f := range ht.frames() {
-		if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 1 && string(d.Data()) == `{"item_id":5}` {
+		if d, ok := f.Frame.(*http2.DataFrame); ok && d.StreamID == 1 && string(f.payload) == `{"item_id":5}` {
 			got = true
 		}
 	}
@@ -201,7 +215,7 @@ func TestH2ShutdownSendsGoAwayAndFinishesStreams(t *testing.T) {
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
 	var answered bool
 	for _, f := range ht.frames() {
-		if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 1 && d.StreamEnded() {
+		if d, ok := f.Frame.(*http2.DataFrame); ok && d.StreamID == 1 && d.StreamEnded() {
 			answered = true
 		}
 	}

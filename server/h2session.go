@@ -46,7 +46,8 @@ type h2stream struct {
 	method, scheme, authority, path string
 	headers                         []http2.Header
 	body                            []byte
-	unacked                         int // body bytes not yet returned to the flow-control windows
+	unacked                         int   // body bytes not yet returned to the flow-control windows
+	lastData                        int64 // unix ns of the last body bytes (uploads only)
 	parked                          bool
 }
 
@@ -146,11 +147,11 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			if ev.EndStream {
 				h.ready(ev.Stream, st)
 			} else {
-				h.startUpload(ev.Stream)
+				h.startUpload(ev.Stream, st, now.UnixNano())
 			}
 		case http2.EventRequestData:
 			if st, ok := h.streams[ev.Stream]; ok {
-				h.received(ev.Stream, st, ev.Data)
+				h.received(ev.Stream, st, ev.Data, now.UnixNano())
 				if ev.EndStream {
 					h.endUpload(ev.Stream)
 					h.ready(ev.Stream, st)
