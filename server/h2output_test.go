@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	h2core "github.com/fasterapi/fasterapi/protocols/http2"
 	"github.com/fasterapi/fasterapi/transport"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -114,11 +115,37 @@ func TestH2PingFloodWhileNotReadingEndsInGoAway(t *testing.T) {
 	if n := len(h.conn.Pending()); n > 200<<10 {
 		t.Fatalf("%d bytes held", n)
 	}
-	// Once the peer reads, the ACKs and then the GOAWAY go out and the connection closes.
+	// Once the peer reads, the ACKs and then the GOAWAY go out; the peer gets the linger to
+	// close first, then the connection closes.
 	ht.unsent = 0
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
-	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || ht.action != transport.CloseAfterWrite {
+	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || ht.action != transport.Continue {
 		t.Fatalf("GOAWAY %v, action %v", g, ht.action)
+	}
+	if _, action := h.finish(nil, h.lingerUntil); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the linger", action)
+	}
+}
+
+func TestH2FailedConnectionWaitsWhilePeerReads(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(*http2.Framer, func(string) []byte) {})
+	ht.frames()
+	h := ht.sess.h2.Load()
+	h.conn.Abort(h2core.ErrCodeProtocol, "test")
+	ht.unsent = 1000 // the GOAWAY is still on its way
+	start := time.Now().UnixNano()
+	if _, action := h.finish(nil, start); action != transport.Continue {
+		t.Fatal("closed with output unsent")
+	}
+	ht.unsent = 500 // the peer reads: keep going past the linger
+	h.handedBefore = h.handed
+	if _, action := h.finish(nil, start+int64(h2Linger)); action != transport.Continue {
+		t.Fatal("closed while the peer was still reading")
+	}
+	// Nothing taken for the linger: give up.
+	if _, action := h.finish(nil, start+2*int64(h2Linger)); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the peer stopped reading", action)
 	}
 }
 
@@ -143,8 +170,11 @@ func TestH2StalledResponseTimesOut(t *testing.T) {
 	}
 	out, action := h.finish(nil, start+int64(ht.sess.srv.opts.BodyTimeout))
 	ht.out = out
-	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || action != transport.CloseAfterWrite {
+	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || action != transport.Continue {
 		t.Fatalf("GOAWAY %v, action %v", g, action)
+	}
+	if _, action := h.finish(nil, h.lingerUntil); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the linger", action)
 	}
 }
 
@@ -252,5 +282,28 @@ func TestH2PeerNotReadingTimesOut(t *testing.T) {
 	h.checkProgress(start + limit/2 + limit)
 	if h.conn.Err() == nil {
 		t.Fatal("still waiting on a peer that reads nothing")
+	}
+}
+
+func TestH2IdleTimeoutSendsGoAway(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: enc("/items/5"), EndHeaders: true, EndStream: true})
+	})
+	ht.frames()
+	h := ht.sess.h2.Load()
+	if h.idleAt == 0 || ht.sess.Deadline() <= h.idleAt {
+		t.Fatalf("idle at %d, transport deadline %d", h.idleAt, ht.sess.Deadline())
+	}
+	// A PING does not make an idle connection busy.
+	idleAt := h.idleAt
+	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WritePing(false, [8]byte{}) })
+	if h.idleAt != idleAt || goAway(ht.frames()) != nil {
+		t.Fatal("a PING moved the idle timeout or ended the connection early")
+	}
+	h.idleAt = time.Now().UnixNano() - 1 // the keep-alive timeout has passed
+	ht.send(false, func(*http2.Framer, func(string) []byte) {})
+	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeNo || g.LastStreamID != 1 {
+		t.Fatalf("GOAWAY %v", g)
 	}
 }

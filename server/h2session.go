@@ -37,7 +37,8 @@ type h2session struct {
 	// not read.
 	stall, drain progressClock
 	lingerUntil  int64 // unix ns after which a finished connection closes regardless
-	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
+	goawaySent   bool  // our graceful GOAWAY is out (server shutdown or idle timeout)
+	idleAt       int64 // unix ns when a connection with no streams times out; 0: not idle
 	timer        *time.Timer
 	timerAt      time.Time // when timer fires; zero when it is not pending
 }
@@ -111,9 +112,11 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	if h.conn.Err() == nil {
 		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
 	} // after one, input is read and dropped until the GOAWAY is delivered
-	if h.c.srv.draining() && !h.goawaySent {
-		// Graceful shutdown (RFC 9113 §6.8): GOAWAY names the last stream we will serve; the
-		// ones open run to completion, after which finish closes the connection.
+	idleOut := h.idleAt != 0 && now.UnixNano() >= h.idleAt && len(h.streams) == 0 && !h.held()
+	if (h.c.srv.draining() || idleOut) && !h.goawaySent {
+		// Graceful shutdown or idle timeout (RFC 9113 §6.8): GOAWAY names the last stream we
+		// will serve; the ones open run to completion, after which finish closes the
+		// connection.
 		h.conn.Shutdown()
 		h.goawaySent = true
 	}
