@@ -137,15 +137,17 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 	if len(h.streams) > 0 || h.held() {
 		h.idleAt = 0
 		h.c.deadline.Store(0)
-	} else if h.idleAt == 0 {
-		// Idle from now: after the keep-alive timeout OnData sends GOAWAY before the
-		// connection goes (RFC 9113 §9.1: "SHOULD first send a GOAWAY frame"). Control
-		// frames do not keep a connection with no streams alive. The transport's deadline
-		// is the backstop should the GOAWAY not get out.
-		keep := h.c.srv.opts.KeepAliveTimeout
-		h.idleAt = now + int64(keep)
-		h.c.deadline.Store(h.idleAt + int64(h2Linger+time.Second))
-		h.wakeIn(keep)
+	} else {
+		// Idle: after the keep-alive timeout OnData sends GOAWAY before the connection goes
+		// (RFC 9113 §9.1: "SHOULD first send a GOAWAY frame"). Control frames do not keep a
+		// connection with no streams alive. The transport's deadline is the backstop should
+		// the GOAWAY not get out. The wake is asked for on every call, as an earlier timer
+		// (a poll, a previous idle spell) may be the one pending.
+		if h.idleAt == 0 {
+			h.idleAt = now + int64(h.c.srv.opts.KeepAliveTimeout)
+			h.c.deadline.Store(h.idleAt + int64(h2Linger+time.Second))
+		}
+		h.wakeIn(time.Duration(h.idleAt - now))
 	}
 	// Never idle for the transport's shutdown: an HTTP/2 connection is closed by the session,
 	// after its GOAWAY (RFC 9113 §6.8), or when the graceful timeout runs out.

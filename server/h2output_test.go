@@ -301,6 +301,13 @@ func TestH2IdleTimeoutSendsGoAway(t *testing.T) {
 	if h.idleAt != idleAt || goAway(ht.frames()) != nil {
 		t.Fatal("a PING moved the idle timeout or ended the connection early")
 	}
+	// A timer pending for an earlier time (a previous idle spell) fires first; the wake for
+	// this idle spell is asked for again then.
+	h.timerAt = time.Now().Add(time.Hour)
+	ht.send(false, func(*http2.Framer, func(string) []byte) {})
+	if !h.timerAt.Before(time.Unix(0, h.idleAt).Add(time.Millisecond)) {
+		t.Fatalf("no wake asked for the idle timeout: timer at %v, idle at %v", h.timerAt, time.Unix(0, h.idleAt))
+	}
 	h.idleAt = time.Now().UnixNano() - 1 // the keep-alive timeout has passed
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
 	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeNo || g.LastStreamID != 1 {
