@@ -1,6 +1,11 @@
 package server
 
-import "slices"
+import (
+	"slices"
+	"time"
+
+	"github.com/fasterapi/fasterapi/protocols/http2"
+)
 
 // Request bodies reach the handler whole, so an HTTP/2 session buffers each one until its
 // stream ends. --max-body-size bounds one body (the core answers 413), but a connection may
@@ -17,12 +22,14 @@ func (h *h2session) bodyBudget() int64 {
 }
 
 // startUpload records a stream whose request head came without END_STREAM.
-func (h *h2session) startUpload(id uint32) {
+func (h *h2session) startUpload(id uint32, st *h2stream, now int64) {
 	h.uploads = append(h.uploads, id)
+	st.lastData = now
 }
 
 // received buffers body bytes of stream id and reopens its window if the budget allows.
-func (h *h2session) received(id uint32, st *h2stream, data []byte) {
+func (h *h2session) received(id uint32, st *h2stream, data []byte, now int64) {
+	st.lastData = now
 	st.body = append(st.body, data...)
 	h.bodyBytes += int64(len(data))
 	st.unacked += len(data)
@@ -65,5 +72,39 @@ func (h *h2session) reopen() {
 		if st, ok := h.streams[id]; ok {
 			h.credit(id, st)
 		}
+	}
+}
+
+// checkUploads answers 408 to uploads that received nothing for the body timeout, as
+// --timeout-body-read does for HTTP/1.1, so a client cannot hold a stream (and its buffered
+// body) by trickling DATA or none at all. A complete response then RST_STREAM(NO_ERROR)
+// tells the client to stop sending (RFC 9113 §8.1).
+func (h *h2session) checkUploads(now int64) {
+	limit := int64(h.c.srv.opts.BodyTimeout)
+	if limit <= 0 || h.conn.Err() != nil {
+		return
+	}
+	var next int64
+	for i := 0; i < len(h.uploads); {
+		id := h.uploads[i]
+		st, ok := h.streams[id]
+		switch {
+		case !ok:
+			i++
+		case now-st.lastData >= limit:
+			_ = h.conn.WriteHeaders(id, 408, nil, true)
+			_ = h.conn.ResetStream(id, http2.ErrCodeNo)
+			delete(h.streams, id)
+			h.releaseBody(st)
+			h.endUpload(id) // removes uploads[i]
+		default:
+			if at := st.lastData + limit; next == 0 || at < next {
+				next = at
+			}
+			i++
+		}
+	}
+	if next > 0 {
+		h.wakeIn(time.Duration(next - now))
 	}
 }

@@ -9,10 +9,10 @@ import (
 )
 
 // windowUpdates sums the WINDOW_UPDATE increments per stream (0: the connection).
-func windowUpdates(fs []http2.Frame) map[uint32]uint32 {
+func windowUpdates(fs []h2Frame) map[uint32]uint32 {
 	got := map[uint32]uint32{}
 	for _, f := range fs {
-		if w, ok := f.(*http2.WindowUpdateFrame); ok {
+		if w, ok := f.Frame.(*http2.WindowUpdateFrame); ok {
 			got[w.StreamID] += w.Increment
 		}
 	}
@@ -66,5 +66,43 @@ func TestH2UploadsBeyondTheBodyBudgetWait(t *testing.T) {
 	}
 	if len(h.uploads) != 2 || h.uploads[0] != 1 || h.uploads[1] != 5 || h.conn.Err() != nil {
 		t.Fatalf("uploads %v, err %v", h.uploads, h.conn.Err())
+	}
+}
+
+func TestH2UploadWithoutDataTimesOutWith408(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(fr *http2.Framer, _ func(string) []byte) {
+		var hb bytes.Buffer
+		enc := hpack.NewEncoder(&hb)
+		for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/items"}} {
+			_ = enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		}
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndHeaders: true})
+		_ = fr.WriteData(1, false, []byte("a trickle"))
+	})
+	ht.frames()
+	h := ht.sess.h2.Load()
+	last := h.streams[1].lastData
+	limit := int64(ht.sess.srv.opts.BodyTimeout)
+	h.checkUploads(last + limit - 1)
+	if len(h.uploads) != 1 {
+		t.Fatal("timed out early")
+	}
+	h.checkUploads(last + limit)
+	out, _ := h.finish(nil, last+limit)
+	ht.out = out
+	var status408, rst bool
+	dec := hpack.NewDecoder(4096, func(f hpack.HeaderField) { status408 = status408 || f.Name == ":status" && f.Value == "408" })
+	for _, f := range ht.frames() {
+		switch fr := f.Frame.(type) {
+		case *http2.HeadersFrame:
+			_, _ = dec.Write(f.payload)
+		case *http2.RSTStreamFrame:
+			rst = fr.ErrCode == http2.ErrCodeNo
+		}
+	}
+	if !status408 || !rst || len(h.uploads) != 0 || len(h.streams) != 0 || h.bodyBytes != 0 || h.conn.Err() != nil {
+		t.Fatalf("408 %v, RST(NO_ERROR) %v, uploads %v, streams %d, buffered %d, err %v",
+			status408, rst, h.uploads, len(h.streams), h.bodyBytes, h.conn.Err())
 	}
 }

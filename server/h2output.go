@@ -24,14 +24,13 @@ const (
 	// h2PollInterval is how often a session whose output is held checks whether the socket
 	// drained: the transport reports reads, not drained writes.
 	h2PollInterval = 20 * time.Millisecond
-	// h2Linger is how long a connection that failed keeps trying to deliver its GOAWAY
-	// (RFC 9113 §5.4.1) before it is closed regardless.
+	// h2Linger is how long a closing connection waits on a peer that takes none of its output,
+	// and how long after a graceful GOAWAY it waits for the client to close.
 	h2Linger = 2 * time.Second
-	// h2QuietClose is how long a failed connection must go without input before it closes
-	// once its GOAWAY left: closing while the peer still sends makes the kernel answer with a
-	// TCP reset, which can discard the GOAWAY on the peer's side before it is read (the
-	// "lingering close" HTTP/1.1 servers do too).
-	h2QuietClose = 100 * time.Millisecond
+	// h2ErrorGrace is how long a failed connection stays open once its GOAWAY has left, so
+	// frames the peer sent meanwhile arrive and are dropped rather than answered with a TCP
+	// reset; RFC 9113 §5.4.1 then requires closing it.
+	h2ErrorGrace = 200 * time.Millisecond
 )
 
 // outbound is what the transport holds unsent.
@@ -59,6 +58,13 @@ func (h *h2session) handOff(out []byte) []byte {
 	return out
 }
 
+// taken is how many of the bytes handed to the transport before this OnData call the kernel
+// has accepted, given what the transport still holds. (Signed: after an h2c upgrade the
+// transport may also hold the HTTP/1.1 101 response, which was never counted as handed.)
+func (h *h2session) taken(unsent int) int64 {
+	return int64(h.handedBefore) - int64(unsent)
+}
+
 // held reports output the session is keeping because the peer is not reading.
 func (h *h2session) held() bool {
 	return len(h.conn.Pending()) > 0 || len(h.waiting) > 0
@@ -66,12 +72,12 @@ func (h *h2session) held() bool {
 
 // progressClock measures how long a quantity that should grow has stood still.
 type progressClock struct {
-	since int64  // unix ns when mark last grew; 0: not running
-	mark  uint64 // the highest value seen
+	since int64 // unix ns when mark last grew; 0: not running
+	mark  int64 // the highest value seen
 }
 
 // stillFor records the quantity's value at now and returns how long it has not grown.
-func (p *progressClock) stillFor(now int64, mark uint64) int64 {
+func (p *progressClock) stillFor(now, mark int64) int64 {
 	if p.since == 0 || mark > p.mark {
 		p.since, p.mark = now, mark
 	}
@@ -93,13 +99,13 @@ func (h *h2session) checkProgress(now int64) {
 	}
 	var still int64
 	if h.conn.StalledStreams() > 0 {
-		still = h.stall.stillFor(now, h.conn.DataSent())
+		still = h.stall.stillFor(now, int64(h.conn.DataSent()))
 	} else {
 		h.stall.stop()
 	}
 	if unsent := h.outbound(); h.held() || unsent > 0 {
 		// Bytes handed over before this call minus those still unsent: what the kernel took.
-		still = max(still, h.drain.stillFor(now, h.handedBefore-uint64(unsent)))
+		still = max(still, h.drain.stillFor(now, h.taken(unsent)))
 	} else {
 		h.drain.stop()
 	}
@@ -117,33 +123,10 @@ func (h *h2session) checkProgress(now int64) {
 func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 	out = h.handOff(out)
 	if h.conn.Err() != nil || h.goawaySent && h.conn.Closed() {
-		// A failed connection, or one we shut down whose streams are done. A failed one closes
-		// once the GOAWAY and everything before it has left (closing with output unsent would
-		// lose it). After a graceful GOAWAY the client closes (RFC 9113 §6.8), as it still
-		// reads what we sent: closing first while its last frames (ACKs, WINDOW_UPDATEs) are
-		// in flight would answer them with a TCP reset that can discard our last response on
-		// its side. Either way the linger caps the wait.
-		if h.lingerUntil == 0 {
-			h.lingerUntil = now + int64(h2Linger)
-			h.c.deadline.Store(h.lingerUntil + int64(time.Second))
-		}
-		h.c.busy.Store(true)
-		flushed := len(h.conn.Pending()) == 0 && h.outbound() == 0
-		quiet := now-h.lastInput >= int64(h2QuietClose)
-		if flushed && h.conn.Err() != nil && quiet || now >= h.lingerUntil {
-			return out, transport.CloseAfterWrite
-		}
-		if flushed && h.conn.Err() != nil {
-			h.wakeIn(time.Duration(int64(h2QuietClose) - (now - h.lastInput)))
-			return out, transport.Continue
-		}
-		if flushed {
-			h.wakeIn(time.Duration(h.lingerUntil - now))
-			return out, transport.Continue
-		}
-		h.wakeIn(h2PollInterval)
-		return out, transport.Continue
+		return h.closing(out, now)
 	}
+	h.checkUploads(now)
+	out = h.handOff(out)
 	h.checkProgress(now)
 	if h.conn.Err() != nil { // checkProgress gave up on the peer
 		return h.finish(out, now)
@@ -152,13 +135,58 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 		h.wakeIn(h2PollInterval)
 	}
 	if len(h.streams) > 0 || h.held() {
+		h.idleAt = 0
 		h.c.deadline.Store(0)
 	} else {
-		h.c.armIdle()
+		// Idle: after the keep-alive timeout OnData sends GOAWAY before the connection goes
+		// (RFC 9113 §9.1: "SHOULD first send a GOAWAY frame"). Control frames do not keep a
+		// connection with no streams alive. The transport's deadline is the backstop should
+		// the GOAWAY not get out. The wake is asked for on every call, as an earlier timer
+		// (a poll, a previous idle spell) may be the one pending.
+		if h.idleAt == 0 {
+			h.idleAt = now + int64(h.c.srv.opts.KeepAliveTimeout)
+			h.c.deadline.Store(h.idleAt + int64(h2Linger+time.Second))
+		}
+		h.wakeIn(time.Duration(h.idleAt - now))
 	}
 	// Never idle for the transport's shutdown: an HTTP/2 connection is closed by the session,
 	// after its GOAWAY (RFC 9113 §6.8), or when the graceful timeout runs out.
 	h.c.busy.Store(true)
+	return out, transport.Continue
+}
+
+// closing runs a connection that failed, or that we shut down and whose streams are done, to
+// its end. The GOAWAY and everything before it must leave first (closing with output unsent
+// would lose it); as long as the peer takes bytes we wait, and h2Linger without any is enough.
+// Then, after a graceful GOAWAY, the client gets h2Linger to close first (RFC 9113 §6.8): it
+// still reads what we sent, and closing while its last frames (ACKs, WINDOW_UPDATEs) are in
+// flight would answer them with a TCP reset, which can discard our last response on its side
+// before it reads it. A failed connection gets only h2ErrorGrace. Input is read and dropped
+// after a connection error and served (up to the GOAWAY's last stream) after a graceful one.
+func (h *h2session) closing(out []byte, now int64) ([]byte, transport.Action) {
+	h.c.busy.Store(true)
+	linger := int64(h2Linger)
+	wait := linger
+	if h.conn.Err() != nil {
+		wait = int64(h2ErrorGrace)
+	}
+	if len(h.conn.Pending()) > 0 || h.outbound() > 0 {
+		h.lingerUntil = 0
+		if h.drain.stillFor(now, h.taken(h.outbound())) >= linger {
+			return out, transport.CloseAfterWrite
+		}
+		h.c.deadline.Store(now + 2*linger)
+		h.wakeIn(h2PollInterval)
+		return out, transport.Continue
+	}
+	if h.lingerUntil == 0 {
+		h.lingerUntil = now + wait
+		h.c.deadline.Store(h.lingerUntil + int64(time.Second))
+	}
+	if now >= h.lingerUntil {
+		return out, transport.CloseAfterWrite
+	}
+	h.wakeIn(time.Duration(h.lingerUntil - now))
 	return out, transport.Continue
 }
 

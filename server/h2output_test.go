@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	h2core "github.com/fasterapi/fasterapi/protocols/http2"
 	"github.com/fasterapi/fasterapi/transport"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -54,24 +55,38 @@ func (ht *h2Test) send(first bool, build func(fr *http2.Framer, enc func(path st
 	ht.out, ht.action = ht.sess.OnData(buf.Bytes(), ht.out)
 }
 
+// h2Frame is a frame read back from the session, with the payload it carried copied (the
+// Framer's frames are valid only until the next read).
+type h2Frame struct {
+	http2.Frame
+	payload []byte // DATA contents or a HEADERS block fragment
+}
+
 // frames parses what the session wrote so far and forgets it.
-func (ht *h2Test) frames() []http2.Frame {
+func (ht *h2Test) frames() []h2Frame {
 	fr := http2.NewFramer(io.Discard, bytes.NewReader(ht.out))
-	var fs []http2.Frame
+	var fs []h2Frame
 	for {
 		f, err := fr.ReadFrame()
 		if err != nil {
 			break
 		}
-		fs = append(fs, f)
+		var p []byte
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			p = bytes.Clone(f.Data())
+		case *http2.HeadersFrame:
+			p = bytes.Clone(f.HeaderBlockFragment())
+		}
+		fs = append(fs, h2Frame{f, p})
 	}
 	ht.out = ht.out[:0]
 	return fs
 }
 
-func goAway(fs []http2.Frame) *http2.GoAwayFrame {
+func goAway(fs []h2Frame) *http2.GoAwayFrame {
 	for _, f := range fs {
-		if g, ok := f.(*http2.GoAwayFrame); ok {
+		if g, ok := f.Frame.(*http2.GoAwayFrame); ok {
 			return g
 		}
 	}
@@ -100,16 +115,37 @@ func TestH2PingFloodWhileNotReadingEndsInGoAway(t *testing.T) {
 	if n := len(h.conn.Pending()); n > 200<<10 {
 		t.Fatalf("%d bytes held", n)
 	}
-	// Once the peer reads, the ACKs and then the GOAWAY go out, and the connection closes
-	// when the peer has been quiet for h2QuietClose (closing while it still sends would reset
-	// the connection and could destroy the GOAWAY before the peer reads it).
+	// Once the peer reads, the ACKs and then the GOAWAY go out; the peer gets the linger to
+	// close first, then the connection closes.
 	ht.unsent = 0
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
 	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || ht.action != transport.Continue {
 		t.Fatalf("GOAWAY %v, action %v", g, ht.action)
 	}
-	if _, action := h.finish(nil, h.lastInput+int64(h2QuietClose)); action != transport.CloseAfterWrite {
-		t.Fatalf("a quiet failed connection was not closed: %v", action)
+	if _, action := h.finish(nil, h.lingerUntil); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the linger", action)
+	}
+}
+
+func TestH2FailedConnectionWaitsWhilePeerReads(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(*http2.Framer, func(string) []byte) {})
+	ht.frames()
+	h := ht.sess.h2.Load()
+	h.conn.Abort(h2core.ErrCodeProtocol, "test")
+	ht.unsent = 1000 // the GOAWAY is still on its way
+	start := time.Now().UnixNano()
+	if _, action := h.finish(nil, start); action != transport.Continue {
+		t.Fatal("closed with output unsent")
+	}
+	ht.unsent = 500 // the peer reads: keep going past the linger
+	h.handedBefore = h.handed
+	if _, action := h.finish(nil, start+int64(h2Linger)); action != transport.Continue {
+		t.Fatal("closed while the peer was still reading")
+	}
+	// Nothing taken for the linger: give up.
+	if _, action := h.finish(nil, start+2*int64(h2Linger)); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the peer stopped reading", action)
 	}
 }
 
@@ -134,8 +170,11 @@ func TestH2StalledResponseTimesOut(t *testing.T) {
 	}
 	out, action := h.finish(nil, start+int64(ht.sess.srv.opts.BodyTimeout))
 	ht.out = out
-	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || action != transport.CloseAfterWrite {
+	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeEnhanceYourCalm || action != transport.Continue {
 		t.Fatalf("GOAWAY %v, action %v", g, action)
+	}
+	if _, action := h.finish(nil, h.lingerUntil); action != transport.CloseAfterWrite {
+		t.Fatalf("action %v after the linger", action)
 	}
 }
 
@@ -177,7 +216,7 @@ func TestH2BackedUpRequestsWait(t *testing.T) {
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
 	var got bool
 	for _, f := range ht.frames() {
-		if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 1 && string(d.Data()) == `{"item_id":5}` {
+		if d, ok := f.Frame.(*http2.DataFrame); ok && d.StreamID == 1 && string(f.payload) == `{"item_id":5}` {
 			got = true
 		}
 	}
@@ -206,7 +245,7 @@ func TestH2ShutdownSendsGoAwayAndFinishesStreams(t *testing.T) {
 	ht.send(false, func(*http2.Framer, func(string) []byte) {})
 	var answered bool
 	for _, f := range ht.frames() {
-		if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 1 && d.StreamEnded() {
+		if d, ok := f.Frame.(*http2.DataFrame); ok && d.StreamID == 1 && d.StreamEnded() {
 			answered = true
 		}
 	}
@@ -243,5 +282,35 @@ func TestH2PeerNotReadingTimesOut(t *testing.T) {
 	h.checkProgress(start + limit/2 + limit)
 	if h.conn.Err() == nil {
 		t.Fatal("still waiting on a peer that reads nothing")
+	}
+}
+
+func TestH2IdleTimeoutSendsGoAway(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: enc("/items/5"), EndHeaders: true, EndStream: true})
+	})
+	ht.frames()
+	h := ht.sess.h2.Load()
+	if h.idleAt == 0 || ht.sess.Deadline() <= h.idleAt {
+		t.Fatalf("idle at %d, transport deadline %d", h.idleAt, ht.sess.Deadline())
+	}
+	// A PING does not make an idle connection busy.
+	idleAt := h.idleAt
+	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WritePing(false, [8]byte{}) })
+	if h.idleAt != idleAt || goAway(ht.frames()) != nil {
+		t.Fatal("a PING moved the idle timeout or ended the connection early")
+	}
+	// A timer pending for an earlier time (a previous idle spell) fires first; the wake for
+	// this idle spell is asked for again then.
+	h.timerAt = time.Now().Add(time.Hour)
+	ht.send(false, func(*http2.Framer, func(string) []byte) {})
+	if !h.timerAt.Before(time.Unix(0, h.idleAt).Add(time.Millisecond)) {
+		t.Fatalf("no wake asked for the idle timeout: timer at %v, idle at %v", h.timerAt, time.Unix(0, h.idleAt))
+	}
+	h.idleAt = time.Now().UnixNano() - 1 // the keep-alive timeout has passed
+	ht.send(false, func(*http2.Framer, func(string) []byte) {})
+	if g := goAway(ht.frames()); g == nil || g.ErrCode != http2.ErrCodeNo || g.LastStreamID != 1 {
+		t.Fatalf("GOAWAY %v", g)
 	}
 }

@@ -38,8 +38,8 @@ type h2session struct {
 	// not read.
 	stall, drain progressClock
 	lingerUntil  int64 // unix ns after which a finished connection closes regardless
-	lastInput    int64 // unix ns of the last bytes received
-	goawaySent   bool  // our graceful GOAWAY is out (server shutdown)
+	goawaySent   bool  // our graceful GOAWAY is out (server shutdown or idle timeout)
+	idleAt       int64 // unix ns when a connection with no streams times out; 0: not idle
 	timer        *time.Timer
 	timerAt      time.Time // when timer fires; zero when it is not pending
 
@@ -53,7 +53,8 @@ type h2stream struct {
 	method, scheme, authority, path string
 	headers                         []http2.Header
 	body                            []byte
-	unacked                         int // body bytes not yet returned to the flow-control windows
+	unacked                         int   // body bytes not yet returned to the flow-control windows
+	lastData                        int64 // unix ns of the last body bytes (uploads only)
 	parked                          bool
 
 	// Long-lived streams (h2stream.go, h2ws.go): streaming once a streamed response's head
@@ -125,16 +126,15 @@ func (h *h2session) deliver(stream uint32, r pybridge.Result) {
 func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	now := time.Now()
 	h.onWake(now)
-	if len(in) > 0 {
-		h.lastInput = now.UnixNano()
-	}
 	h.handedBefore = h.handed
 	if h.conn.Err() == nil {
 		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
 	} // after one, input is read and dropped until the GOAWAY is delivered
-	if h.c.srv.draining() && !h.goawaySent {
-		// Graceful shutdown (RFC 9113 §6.8): GOAWAY names the last stream we will serve; the
-		// ones open run to completion, after which finish closes the connection.
+	idleOut := h.idleAt != 0 && now.UnixNano() >= h.idleAt && len(h.streams) == 0 && !h.held()
+	if (h.c.srv.draining() || idleOut) && !h.goawaySent {
+		// Graceful shutdown or idle timeout (RFC 9113 §6.8): GOAWAY names the last stream we
+		// will serve; the ones open run to completion, after which finish closes the
+		// connection.
 		h.conn.Shutdown()
 		h.goawaySent = true
 	}
@@ -190,7 +190,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			if ev.EndStream {
 				h.ready(ev.Stream, st)
 			} else {
-				h.startUpload(ev.Stream)
+				h.startUpload(ev.Stream, st, now.UnixNano())
 			}
 		case http2.EventRequestData:
 			if st, ok := h.streams[ev.Stream]; ok && (st.ws != nil || st.wsPending) {
@@ -200,7 +200,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 					h.wsPeerEnded(ev.Stream, st)
 				}
 			} else if ok {
-				h.received(ev.Stream, st, ev.Data)
+				h.received(ev.Stream, st, ev.Data, now.UnixNano())
 				if ev.EndStream {
 					h.endUpload(ev.Stream)
 					h.ready(ev.Stream, st)

@@ -233,3 +233,41 @@ func TestH2ConcurrentUploadsStayBounded(t *testing.T) {
 		}
 	})
 }
+
+// An upload that stops sending is answered 408 after --timeout-body-read, as over HTTP/1.1,
+// and the connection keeps serving.
+func TestH2StalledUploadGets408(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "api_app:app", "--workers", "1",
+			"--timeout-body-read", "1s")
+		c := dialH2(t, s.addr)
+		var hb bytes.Buffer
+		enc := hpack.NewEncoder(&hb)
+		for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/request/x"}} {
+			_ = enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		}
+		fw := http2.NewFramer(c, c)
+		_ = fw.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndHeaders: true})
+		_ = fw.WriteData(1, false, []byte("part of a body"))
+		began := time.Now()
+		var status string
+		dec := hpack.NewDecoder(4096, func(f hpack.HeaderField) {
+			if f.Name == ":status" {
+				status = f.Value
+			}
+		})
+		for status == "" {
+			f, err := fw.ReadFrame()
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			if h, ok := f.(*http2.HeadersFrame); ok && h.StreamID == 1 {
+				_, _ = dec.Write(h.HeaderBlockFragment())
+			}
+		}
+		if status != "408" {
+			t.Fatalf("status %s, want 408", status)
+		}
+		t.Logf("408 after %v", time.Since(began).Round(10*time.Millisecond))
+	})
+}

@@ -170,3 +170,29 @@ func TestH2RequestTrailers(t *testing.T) {
 		}
 	})
 }
+
+// An HTTP/2 connection left idle for --timeout-keep-alive gets GOAWAY(NO_ERROR) naming the last
+// stream it served before it is closed (RFC 9113 §9.1).
+func TestH2IdleConnectionGetsGoAway(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1",
+			"--timeout-keep-alive", "1s")
+		c := dialH2(t, s.addr)
+		var hb bytes.Buffer
+		enc := hpack.NewEncoder(&hb)
+		for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/sync"}} {
+			_ = enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		}
+		fw := http2.NewFramer(c, c)
+		_ = fw.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndHeaders: true, EndStream: true})
+		began := time.Now()
+		ga, statuses := h2Frames(t, c)
+		if len(statuses) != 1 || statuses[0] != "200" || ga == nil || ga.ErrCode != http2.ErrCodeNo || ga.LastStreamID != 1 {
+			t.Fatalf("statuses %v, GOAWAY %v", statuses, ga)
+		}
+		t.Logf("GOAWAY after %v", time.Since(began).Round(10*time.Millisecond))
+		if _, err := fw.ReadFrame(); err == nil {
+			t.Fatal("a frame after the GOAWAY of an idle connection")
+		}
+	})
+}
