@@ -288,3 +288,33 @@ func TestDataSentCountsFramedBytesOnly(t *testing.T) {
 		t.Fatalf("DataSent %d, stalled %d", got, cl.c.StalledStreams())
 	}
 }
+
+// A producer that tops the queue up while the peer drains it slowly never lets it empty; the
+// queue must still not grow by everything ever sent.
+func TestQueueThatNeverEmptiesStaysBounded(t *testing.T) {
+	cl := newClient(t, Config{})
+	cl.respond(1)
+	chunk := bytes.Repeat([]byte("x"), 16384)
+	for range 5 { // fill the initial windows and queue a few chunks beyond them
+		if _, err := cl.c.WriteData(1, chunk, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl.frames()
+	for range 2000 { // 32 MiB through a window that opens one chunk at a time
+		_ = cl.fw.WriteWindowUpdate(0, uint32(len(chunk)))
+		_ = cl.fw.WriteWindowUpdate(1, uint32(len(chunk)))
+		cl.mustFlush()
+		cl.frames()
+		if _, err := cl.c.WriteData(1, chunk, false); err != nil {
+			t.Fatal(err)
+		}
+		if cl.c.Buffered(1) == 0 {
+			t.Fatal("the queue emptied; the test needs it never to")
+		}
+	}
+	s := cl.c.streams[1]
+	if c := cap(s.queue); c > 1<<20 {
+		t.Fatalf("queue capacity %d bytes after 32 MiB sent with about %d queued", c, cl.c.Buffered(1))
+	}
+}

@@ -80,6 +80,13 @@ func (c *Conn) WriteData(stream uint32, data []byte, endStream bool) (written in
 			return written, nil
 		}
 	}
+	if s.queueOff > 0 && s.queueOff >= len(s.queue)/2 {
+		// A producer that keeps the queue from ever emptying (a long stream paced by the
+		// peer's windows) would otherwise grow it by everything ever sent; moving the unsent
+		// part to the front keeps it within about twice what is queued.
+		n := copy(s.queue, s.queue[s.queueOff:])
+		s.queue, s.queueOff = s.queue[:n], 0
+	}
 	s.queue = append(s.queue, data...)
 	s.waitDrain = true
 	if !s.inReady {
