@@ -69,6 +69,10 @@ type session struct {
 	// streaming: a streamed response's head was sent; chunked: its body is chunk-coded.
 	streaming bool
 	chunked   bool
+	// file is a file response body still being sent (filesend.go); parkedConds are the
+	// parked request's precondition fields, for an async handler's FileResponse.
+	file        *fileBody
+	parkedConds *condHeaders
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -98,6 +102,7 @@ func (c *session) OnClose() {
 		c.srv.inflight.Add(-1)
 		c.parked = false
 	}
+	c.closeFile()
 	c.pending = nil
 	c.srv.sessions.Delete(c.token)
 }
@@ -130,6 +135,14 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 	}
 	if c.ws != nil {
 		return c.onWebSocket(in, out)
+	}
+	if c.file != nil {
+		var action transport.Action
+		var busy bool
+		if out, action, busy = c.continueFile(in, out); busy {
+			return out, action
+		}
+		in = nil
 	}
 	if c.parked {
 		r := c.completion.Swap(nil)
@@ -178,6 +191,9 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			return c.respondResult(out, r, false, false), transport.CloseAfterWrite
 		default:
 			out = c.respondResult(out, r, c.parkedKeep, c.parkedHead)
+		}
+		if c.file != nil { // a FileResponse: its body follows over the next turns
+			return c.holdInput(in, out)
 		}
 		if !c.parkedKeep {
 			c.pending = nil
@@ -235,8 +251,8 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		c.parser.Reset()
 		c.sentContinue = false
 		data = data[n:]
-		if c.parked {
-			// The rest waits until the async answer is written.
+		if c.parked || c.file != nil {
+			// The rest waits until the async answer or the file body is written.
 			c.keep(data)
 			c.busy.Store(true)
 			c.deadline.Store(0)
@@ -297,9 +313,13 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if isWebSocketUpgrade(req) {
 		return c.serveWebSocket(out, path, sc)
 	}
+	c.parkedConds = nil
 	sc.params.Reset()
 	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
 	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
+	if res == router.Found && c.srv.mounts != nil && c.srv.mounts[handle] != nil {
+		return c.serveStatic(out, c.srv.mounts[handle], &sc.params, keepAlive, head), keepAlive
+	}
 	switch res {
 	case router.NotFound:
 		return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
@@ -337,6 +357,8 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 			return c.respondResult(out, done, keepAlive, head), keepAlive
 		}
 		c.parked, c.parkedHead, c.parkedKeep = true, head, keepAlive
+		conds := condsFromHTTP1(req)
+		c.parkedConds = &conds
 		return out, keepAlive
 	}
 	c.srv.inflight.Add(-1)
@@ -348,6 +370,9 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 
 // respondResult appends a handler's answer.
 func (c *session) respondResult(out []byte, r *pybridge.Result, keepAlive, head bool) []byte {
+	if r.File != "" {
+		return c.respondFile(out, r, keepAlive, head)
+	}
 	extra := r.Head
 	if r.JSON {
 		extra = jsonType

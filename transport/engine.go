@@ -111,7 +111,7 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	rh, rp := splitAddr(c.RemoteAddr())
 	lh, lp := splitAddr(c.LocalAddr())
 	sess := s.cfg.NewSession(ConnInfo{RemoteHost: rh, RemotePort: rp, LocalHost: lh, LocalPort: lp,
-		Wake: func() { _ = c.Wake(nil) }, Buffered: c.OutboundBuffered})
+		Wake: func() { _ = c.Wake(nil) }, Buffered: c.OutboundBuffered, Fd: c.Fd})
 	c.SetContext(sess)
 	s.conns.Store(c, sess)
 	s.open.Add(1)

@@ -54,6 +54,10 @@ type ConnInfo struct {
 	// Buffered reports the bytes written to the connection that the socket has not taken
 	// yet, so a session can stop feeding a peer that does not read. Loop thread only.
 	Buffered func() int
+	// Fd is the socket's descriptor, for writing straight to it with sendfile(2) while
+	// Buffered is zero (then nothing written earlier is still waiting). Loop thread only; nil
+	// where the connection has no socket of its own.
+	Fd func() int
 }
 
 // Factory makes the session of a new connection, on the loop thread that will serve it.

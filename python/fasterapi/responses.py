@@ -169,3 +169,7 @@ class StreamingResponse(Response):
             raise TypeError("StreamingResponse content must be an iterator or async iterator; "
                             "use Response for a complete body")
         self.body_iterator = content
+
+
+# Defined in its own module, which needs Response above.
+from ._fileresponse import FileResponse as FileResponse  # noqa: E402
