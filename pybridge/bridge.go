@@ -114,7 +114,6 @@ type Result struct {
 	File string
 }
 
-
 // Call runs route's handler in the calling thread's interpreter. A Deferred result means an
 // async handler is still running: its answer reaches the DeliverFunc later, with token.
 func Call(route, defaultStatus int, token uint64, meta, body []byte) Result {

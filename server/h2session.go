@@ -21,6 +21,9 @@ type h2session struct {
 	streams map[uint32]*h2stream
 	mu      sync.Mutex // guards done, filled by Deliver from other threads
 	done    []h2answer
+	// files are file bodies being sent, by stream (h2files.go); buf is their read buffer.
+	files map[uint32]*h2file
+	buf   []byte
 }
 
 type h2stream struct {
@@ -125,14 +128,18 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				h.c.srv.inflight.Add(-1)
 			}
 			delete(h.streams, ev.Stream)
+			h.dropFile(ev.Stream)
 		}
+	}
+	if len(h.files) > 0 {
+		h.pumpFiles()
 	}
 	if p := h.conn.Pending(); len(p) > 0 {
 		out = append(out, p...)
 		h.conn.Consumed(len(p))
 	}
-	h.c.busy.Store(len(h.streams) > 0)
-	if len(h.streams) > 0 {
+	h.c.busy.Store(len(h.streams) > 0 || len(h.files) > 0)
+	if len(h.streams) > 0 || len(h.files) > 0 {
 		h.c.deadline.Store(0)
 	} else {
 		h.c.armIdle()
@@ -162,6 +169,10 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	}
 	sc.params.Reset()
 	handle, res, allow, _ := srv.router.Lookup([]byte(st.method), path, &sc.params, sc.redirect[:0])
+	if res == router.Found && srv.mounts != nil && srv.mounts[handle] != nil {
+		h.serveStaticH2(id, st, srv.mounts[handle], &sc.params, rawPath, query)
+		return
+	}
 	switch res {
 	case router.NotFound:
 		h.writeResult(id, st, &pybridge.Result{Status: 404, JSON: true, Body: notFoundBody})
@@ -212,6 +223,10 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 // writeResult sends a handler's answer on its stream. Header lines from the host are
 // "name: value\r\n" with lower-case names, which HTTP/2 requires (RFC 9113 §8.2.1).
 func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
+	if r.File != "" {
+		h.writeFileResult(id, st, r)
+		return
+	}
 	delete(h.streams, id)
 	hdrs := make([]http2.Header, 0, 4)
 	if r.JSON {

@@ -103,6 +103,9 @@ func (c *session) OnClose() {
 		c.parked = false
 	}
 	c.closeFile()
+	if h2 := c.h2.Load(); h2 != nil {
+		h2.closeFiles()
+	}
 	c.pending = nil
 	c.srv.sessions.Delete(c.token)
 }
