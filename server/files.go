@@ -126,7 +126,7 @@ func planFile(f *os.File, fi fs.FileInfo, status int, userHead []byte, conds *co
 		case rangeUnsatisfiable:
 			p.status, p.length = 416, 0
 			p.head = append([]byte("content-range: bytes */"), strconv.FormatInt(size, 10)...)
-			p.head = append(p.head, "\r\n"...)
+			p.head = append(p.head, "\r\ncontent-type: text/plain; charset=utf-8\r\n"...)
 			p.close()
 			return p
 		}

@@ -90,7 +90,7 @@ func TestPlanFileRanges(t *testing.T) {
 		t.Errorf("head %q", p.head)
 	}
 	p = plan(t, path, 200, "", map[string]string{"range": "bytes=20-"}, false)
-	if p.status != 416 || p.f != nil || string(p.head) != "content-range: bytes */10\r\n" {
+	if p.status != 416 || p.f != nil || !strings.HasPrefix(string(p.head), "content-range: bytes */10\r\n") {
 		t.Errorf("unsatisfiable: plan %+v", p)
 	}
 	p = plan(t, path, 200, "", map[string]string{"range": "bytes=2-4", "if-range": `"stale"`}, false)

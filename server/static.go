@@ -144,7 +144,9 @@ func (m *staticMount) open(full string, status int) staticAnswer {
 		}
 		return staticAnswer{kind: staticNotFound}
 	}
+	// Starlette's field order: content-type, then accept-ranges (FileResponse.__init__).
 	head := appendField(nil, "content-type", m.types.contentType(full))
+	head = appendField(head, "accept-ranges", "bytes")
 	return staticAnswer{kind: staticFile, status: status, head: head, f: f, fi: fi}
 }
 

@@ -131,7 +131,7 @@ func TestStaticAnswer(t *testing.T) {
 			t.Errorf("%s %q: kind %v, want %v", tc.method, tc.rel, a.kind, tc.kind)
 			continue
 		}
-		if tc.ctype != "" && string(a.head) != "content-type: "+tc.ctype+"\r\n" {
+		if tc.ctype != "" && string(a.head) != "content-type: "+tc.ctype+"\r\naccept-ranges: bytes\r\n" {
 			t.Errorf("%s %q: head %q, want type %q", tc.method, tc.rel, a.head, tc.ctype)
 		}
 	}

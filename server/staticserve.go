@@ -26,7 +26,7 @@ func (c *session) serveStatic(out []byte, m *staticMount, params *router.Params,
 		status = 307
 		out = c.respond(out, status, c.location(nil), nil, keepAlive, head)
 	case staticNoMethod:
-		// Allow is required with 405 (RFC 9110 §15.5.6); Starlette's StaticFiles omits it.
+		// Allow is required with 405 (RFC 9110 §15.5.6), and Starlette sends it too.
 		status = 405
 		out = c.respond(out, status, staticAllow, staticNoMethodBody, keepAlive, head)
 	case staticNoAccess:
