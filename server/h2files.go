@@ -115,7 +115,11 @@ func (h *h2session) pumpFiles() {
 	for id, fb := range h.files {
 		for fb.left > 0 && h.conn.Buffered(id) < h2FileQueue {
 			if h.unsent() >= writeWater {
-				h.c.retryLater()
+				if h.c.info.Buffered != nil && h.c.info.Buffered() > 0 {
+					h.c.retryLater() // the socket is full: look again once it had time to drain
+				} else {
+					h.c.info.Wake() // only this turn's output waits: go on once it is written
+				}
 				return
 			}
 			if h.buf == nil {
