@@ -13,15 +13,13 @@ import (
 )
 
 // File responses over HTTP/2: the head goes out at once; the body is read in chunks and
-// handed to the stream only while its flow-control queue is short (RFC 9113 §5.2), so a peer
-// that does not open its window costs one queue of at most h2FileQueue bytes per stream, and
-// the file is never read whole into memory.
+// handed to the stream only once its flow-control queue is empty (RFC 9113 §5.2), so a peer
+// that does not open its window costs one queued chunk per stream, and the file is never
+// read whole into memory.
 
 const (
 	// h2FileChunk is how much is read from the file at a time.
 	h2FileChunk = 64 << 10
-	// h2FileQueue is how much may wait in a stream's flow-control queue before reading stops.
-	h2FileQueue = 128 << 10
 )
 
 // h2file is a file body still being sent on a stream.
@@ -113,7 +111,9 @@ func (h *h2session) writeHead(id uint32, status int, head []byte, length int64, 
 // and the connection's unsent output stays under writeWater.
 func (h *h2session) pumpFiles() {
 	for id, fb := range h.files {
-		for fb.left > 0 && h.conn.Buffered(id) < h2FileQueue {
+		// Only into an empty queue: the Conn reuses a stream's queue from its start only once it
+		// drained, so topping it up while it is still draining would grow it by the whole file.
+		for fb.left > 0 && h.conn.Buffered(id) == 0 {
 			if h.unsent() >= writeWater {
 				if h.c.info.Buffered != nil && h.c.info.Buffered() > 0 {
 					h.c.retryLater() // the socket is full: look again once it had time to drain
