@@ -15,7 +15,7 @@ func (c *session) serveStatic(out []byte, m *staticMount, params *router.Params,
 	rel, _ := params.Get(staticParam)
 	raw := c.req.Path
 	a := m.answer(c.req.Method, rel, len(raw) > 0 && raw[len(raw)-1] == '/')
-	status := a.status
+	var status int
 	switch a.kind {
 	case staticFile:
 		conds := condsFromHTTP1(&c.req)

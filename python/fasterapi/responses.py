@@ -171,5 +171,5 @@ class StreamingResponse(Response):
         self.body_iterator = content
 
 
-# Defined in its own module, which needs Response above.
-from ._fileresponse import FileResponse as FileResponse  # noqa: E402
+# Defined in its own module, which needs Response above; users import it from here.
+from ._fileresponse import FileResponse  # noqa: E402, F401 - re-exported

@@ -55,8 +55,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (base / "site" / "404.html").write_bytes(b"<h1>missing</h1>\n")
     block = os.urandom(1 << 20)
     with open(base / "big.bin", "wb") as f:
-        for i in range(BIG_SIZE >> 20):
-            f.write(block[i:] + block[:i])
+        f.writelines(block[i:] + block[:i] for i in range(BIG_SIZE >> 20))
     return base
 
 
