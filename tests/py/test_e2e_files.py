@@ -45,6 +45,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (public / "style.css").write_bytes(b"body { color: red }\n")
     (public / "data.json").write_bytes(b'{"a": 1}\n')
     (public / "sub" / "inner.txt").write_bytes(b"inner\n")
+    (public / "café.txt").write_bytes(b"accent\n")
     (public / "empty.txt").write_bytes(b"")
     (public / "medium.bin").write_bytes(bytes(range(256)) * 1024)  # 256 KiB: not inline
     (base / "secret.txt").write_bytes(b"secret\n")
@@ -102,6 +103,14 @@ def test_file_response_headers_and_body(client: httpx.Client, root: Path) -> Non
     assert r.headers["last-modified"] == formatdate(path.stat().st_mtime, usegmt=True)
     assert "content-disposition" not in r.headers
     assert client.get("/file/data.json").headers["content-type"] == "application/json"
+
+
+def test_non_ascii_file_names(client: httpx.Client) -> None:
+    # The interpreters run in UTF-8 mode, so FileResponse encodes the path as the file
+    # system does (an ASCII file system encoding used to fail with a 500 here).
+    for url in ("/file/caf%C3%A9.txt", "/static/caf%C3%A9.txt"):
+        r = client.get(url)
+        assert (r.status_code, r.content) == (200, b"accent\n"), url
 
 
 def test_head_has_headers_and_no_body(client: httpx.Client) -> None:
