@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
-	"os"
 	"strconv"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
@@ -24,38 +23,31 @@ type filePlan struct {
 	length int64
 	// f, off and n: the body is n bytes of f from off. f is nil when there is no body to
 	// send (HEAD, 304, 412, 416, an empty file); then it is already closed.
-	f   *os.File
+	f   *openFile
 	off int64
 	n   int64
 }
 
 // close releases the plan's file.
 func (p *filePlan) close() {
-	if p.f != nil {
-		_ = p.f.Close()
-		p.f = nil
-	}
+	p.f.close()
+	p.f = nil
 }
 
 // errNotRegular is the error of a path that exists but is not a regular file.
 var errNotRegular = errors.New("is not a file")
 
 // openRegular opens path for reading and checks that it is a regular file.
-func openRegular(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.Open(path)
+func openRegular(path string) (*openFile, error) {
+	f, err := openPath(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		_ = f.Close()
-		return nil, nil, err
+	if !f.regular {
+		f.close()
+		return nil, errNotRegular
 	}
-	if !fi.Mode().IsRegular() {
-		_ = f.Close()
-		return nil, nil, errNotRegular
-	}
-	return f, fi, nil
+	return f, nil
 }
 
 // fileOpenError words a FileResponse failure as Starlette does ("File at path ... does not
@@ -79,9 +71,9 @@ var notModifiedKeep = [...]string{"cache-control", "content-location", "date", "
 // file); validators the user set in userHead are used instead of the file's. head reports a
 // HEAD request, whose answer has the GET's fields and no body (RFC 9110 §9.3.2). planFile
 // owns f from then on: it is closed now when there is nothing to send.
-func planFile(f *os.File, fi fs.FileInfo, status int, userHead []byte, conds *condHeaders, head bool) filePlan {
-	size := fi.Size()
-	mod := fi.ModTime()
+func planFile(f *openFile, status int, userHead []byte, conds *condHeaders, head bool) filePlan {
+	size := f.size
+	mod := f.mod
 	etag, userETag := headerValue(userHead, "etag")
 	lastModified, userLM := headerValue(userHead, "last-modified")
 	h := append([]byte(nil), userHead...)

@@ -24,7 +24,7 @@ func tempFile(t *testing.T, content string) string {
 
 func plan(t *testing.T, path string, status int, userHead string, fields map[string]string, head bool) filePlan {
 	t.Helper()
-	f, fi, err := openRegular(path)
+	f, err := openRegular(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func plan(t *testing.T, path string, status int, userHead string, fields map[str
 	for k, v := range fields {
 		conds.set(k, []byte(v))
 	}
-	p := planFile(f, fi, status, []byte(userHead), &conds, head)
+	p := planFile(f, status, []byte(userHead), &conds, head)
 	t.Cleanup(p.close)
 	return p
 }
@@ -117,10 +117,10 @@ func TestPlanFileKeepsUserValidators(t *testing.T) {
 
 func TestOpenRegularErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := openRegular(filepath.Join(dir, "nope")); !strings.Contains(fileOpenError("/x", err), "does not exist") {
+	if _, err := openRegular(filepath.Join(dir, "nope")); !strings.Contains(fileOpenError("/x", err), "does not exist") {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, _, err := openRegular(dir); fileOpenError(dir, err) != "File at path "+dir+" is not a file." {
+	if _, err := openRegular(dir); fileOpenError(dir, err) != "File at path "+dir+" is not a file." {
 		t.Errorf("directory: %v", err)
 	}
 }

@@ -2,8 +2,6 @@ package server
 
 import (
 	"errors"
-	"io"
-	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -28,7 +26,7 @@ const (
 
 // fileBody is an HTTP/1.1 response body still being sent from a file.
 type fileBody struct {
-	f    *os.File
+	f    *openFile
 	off  int64
 	left int64
 	keep bool
@@ -49,12 +47,12 @@ func (c *session) respondFile(out []byte, r *pybridge.Result, keepAlive, head bo
 		conds = &cc
 	}
 	c.parkedConds = nil
-	f, fi, err := openRegular(r.File)
+	f, err := openRegular(r.File)
 	if err != nil {
 		c.srv.logError(fileOpenError(r.File, err))
 		return c.respond(out, 500, plainType, internalErrorBody, keepAlive, head)
 	}
-	return c.writeFilePlan(out, planFile(f, fi, r.Status, r.Head, conds, head), keepAlive, head)
+	return c.writeFilePlan(out, planFile(f, r.Status, r.Head, conds, head), keepAlive, head)
 }
 
 // writeFilePlan appends the head of a planned file response and starts its body.
@@ -71,11 +69,12 @@ func (c *session) writeFilePlan(out []byte, p filePlan, keepAlive, head bool) []
 	if p.n <= fileInline {
 		n := len(out)
 		out = append(out, make([]byte, p.n)...)
-		_, err := io.ReadFull(io.NewSectionReader(p.f, p.off, p.n), out[n:])
+		err := p.f.readAt(out[n:], p.off)
+		name := p.f.name
 		p.close()
 		if err != nil {
 			// The head promised p.n bytes: the connection must end short (RFC 9112 §8).
-			c.srv.logError("reading " + p.f.Name() + ": " + err.Error())
+			c.srv.logError("reading " + name + ": " + err.Error())
 			c.file = &fileBody{keep: false}
 			c.info.Wake()
 			return out[:n]
@@ -100,7 +99,7 @@ func (c *session) continueFile(in, out []byte) ([]byte, transport.Action, bool) 
 	if fb.f != nil {
 		var err error
 		if out, err = c.pumpFile(out, fb); err != nil {
-			c.srv.logError("sending " + fb.f.Name() + ": " + err.Error())
+			c.srv.logError("sending " + fb.f.name + ": " + err.Error())
 			c.closeFile()
 			return out, transport.CloseAfterWrite, true
 		}
@@ -156,11 +155,7 @@ func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
 		n := min(fb.left, int64(writeWater-buffered-len(out)))
 		start := len(out)
 		out = append(out, make([]byte, n)...)
-		got, err := fb.f.ReadAt(out[start:], fb.off)
-		if int64(got) < n {
-			if err == nil || errors.Is(err, io.EOF) {
-				err = errFileShrank
-			}
+		if err := fb.f.readAt(out[start:], fb.off); err != nil {
 			return out[:start], err
 		}
 		fb.off += n
@@ -177,7 +172,7 @@ func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
 // sendFile copies up to limit bytes of fb to the socket with sendfile(2) until the socket
 // would block; it returns how many it sent.
 func sendFile(sock int, fb *fileBody, limit int64) (int64, error) {
-	src := int(fb.f.Fd())
+	src := fb.f.fd
 	var sent int64
 	for fb.left > 0 && sent < limit {
 		n, err := unix.Sendfile(sock, src, &fb.off, int(min(fb.left, limit-sent)))
@@ -201,8 +196,8 @@ func sendFile(sock int, fb *fileBody, limit int64) (int64, error) {
 
 // closeFile drops the file body, if any.
 func (c *session) closeFile() {
-	if c.file != nil && c.file.f != nil {
-		_ = c.file.f.Close()
+	if c.file != nil {
+		c.file.f.close()
 	}
 	c.file = nil
 }

@@ -2,8 +2,6 @@ package server
 
 import (
 	"bytes"
-	"io"
-	"os"
 	"strconv"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
@@ -24,7 +22,7 @@ const (
 
 // h2file is a file body still being sent on a stream.
 type h2file struct {
-	f    *os.File
+	f    *openFile
 	off  int64
 	left int64
 }
@@ -32,7 +30,7 @@ type h2file struct {
 // writeFileResult answers a stream with the file a handler returned (FileResponse).
 func (h *h2session) writeFileResult(id uint32, st *h2stream, r *pybridge.Result) {
 	delete(h.streams, id)
-	f, fi, err := openRegular(r.File)
+	f, err := openRegular(r.File)
 	if err != nil {
 		h.c.srv.logError(fileOpenError(r.File, err))
 		h.writeHead(id, 500, plainType, int64(len(internalErrorBody)), false)
@@ -40,7 +38,7 @@ func (h *h2session) writeFileResult(id uint32, st *h2stream, r *pybridge.Result)
 		return
 	}
 	conds := condsFromH2(st)
-	h.writeFilePlan(id, planFile(f, fi, r.Status, r.Head, &conds, st.method == "HEAD"))
+	h.writeFilePlan(id, planFile(f, r.Status, r.Head, &conds, st.method == "HEAD"))
 }
 
 // serveStaticH2 answers a stream under a StaticFiles mount.
@@ -54,7 +52,7 @@ func (h *h2session) serveStaticH2(id uint32, st *h2stream, m *staticMount, param
 	switch a.kind {
 	case staticFile:
 		conds := condsFromH2(st)
-		h.writeFilePlan(id, planFile(a.f, a.fi, a.status, a.head, &conds, head))
+		h.writeFilePlan(id, planFile(a.f, a.status, a.head, &conds, head))
 		return
 	case staticRedirect:
 		target := rawPath + "/"
@@ -126,8 +124,8 @@ func (h *h2session) pumpFiles() {
 				h.buf = make([]byte, h2FileChunk)
 			}
 			n := min(fb.left, int64(len(h.buf)))
-			if _, err := io.ReadFull(io.NewSectionReader(fb.f, fb.off, n), h.buf[:n]); err != nil {
-				h.c.srv.logError("sending " + fb.f.Name() + ": " + err.Error())
+			if err := fb.f.readAt(h.buf[:n], fb.off); err != nil {
+				h.c.srv.logError("sending " + fb.f.name + ": " + err.Error())
 				_ = h.conn.ResetStream(id, http2.ErrCodeInternal)
 				h.dropFile(id)
 				break
@@ -157,7 +155,7 @@ func (h *h2session) unsent() int {
 // dropFile forgets a stream's file body and closes the file.
 func (h *h2session) dropFile(id uint32) {
 	if fb, ok := h.files[id]; ok {
-		_ = fb.f.Close()
+		fb.f.close()
 		delete(h.files, id)
 	}
 }

@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/fasterapi/fasterapi/pyhost"
 )
@@ -32,8 +33,10 @@ type staticMount struct {
 	root          string
 	html          bool
 	followSymlink bool
-	// resolved: root is the real path (the directory existed at start-up).
+	// resolved: root is the real path (the directory existed at start-up). rootFD is it
+	// opened for openat2 (-1: not available).
 	resolved bool
+	rootFD   int
 	types    mimeTypes
 }
 
@@ -70,11 +73,14 @@ func newStaticMount(path string, opts map[string]any) (*staticMount, error) {
 	m.html, _ = opts["html"].(bool)
 	m.followSymlink, _ = opts["follow_symlink"].(bool)
 	m.types = newMimeTypes(opts)
-	m.root = abs
+	m.root, m.rootFD = abs, -1
 	if !m.followSymlink {
 		// A directory missing at start-up (check_dir=False) is resolved per request instead.
 		if real, err := filepath.EvalSymlinks(abs); err == nil {
 			m.root, m.resolved = real, true
+			if fd, err := unix.Open(real, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+				m.rootFD = fd // kept for the server's lifetime
+			}
 		}
 	}
 	return m, nil
@@ -96,8 +102,7 @@ type staticAnswer struct {
 	kind   staticKind
 	status int
 	head   []byte // content-type of a file
-	f      *os.File
-	fi     fs.FileInfo
+	f      *openFile
 }
 
 // answer resolves a request for rel (the decoded path under the mount) made with method;
@@ -111,68 +116,100 @@ func (m *staticMount) answer(method []byte, rel []byte, slash bool) staticAnswer
 	if !ok {
 		return staticAnswer{kind: staticNotFound}
 	}
-	full, fi, err := m.lookup(clean)
+	f, err := m.lookup(clean)
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return staticAnswer{kind: staticNoAccess}
-	case err == nil && fi.Mode().IsRegular():
-		return m.open(full, 200)
-	case err == nil && fi.IsDir() && m.html:
-		index, ifi, ierr := m.lookup(joinRel(clean, "index.html"))
-		if ierr == nil && ifi.Mode().IsRegular() {
+	case err == nil && f.regular:
+		return m.file(f, 200)
+	case err == nil && f.dir && m.html:
+		f.close()
+		index, ierr := m.lookup(joinRel(clean, "index.html"))
+		if ierr == nil && index.regular {
 			if !slash {
+				index.close()
 				return staticAnswer{kind: staticRedirect}
 			}
-			return m.open(index, 200)
+			return m.file(index, 200)
 		}
+		index.close()
+	default:
+		f.close()
 	}
 	if m.html {
-		if page, pfi, perr := m.lookup("404.html"); perr == nil && pfi.Mode().IsRegular() {
-			return m.open(page, 404)
+		page, perr := m.lookup("404.html")
+		if perr == nil && page.regular {
+			return m.file(page, 404)
 		}
+		page.close()
 	}
 	return staticAnswer{kind: staticNotFound}
 }
 
-// open opens a looked-up file; the content type is guessed from its resolved name, as
+// file answers with an opened file; the content type is guessed from its resolved name, as
 // Starlette's FileResponse(full_path) does.
-func (m *staticMount) open(full string, status int) staticAnswer {
-	f, fi, err := openRegular(full)
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return staticAnswer{kind: staticNoAccess}
-		}
-		return staticAnswer{kind: staticNotFound}
-	}
+func (m *staticMount) file(f *openFile, status int) staticAnswer {
 	// Starlette's field order: content-type, then accept-ranges (FileResponse.__init__).
-	head := appendField(nil, "content-type", m.types.contentType(full))
+	head := appendField(nil, "content-type", m.types.contentType(f.name))
 	head = appendField(head, "accept-ranges", "bytes")
-	return staticAnswer{kind: staticFile, status: status, head: head, f: f, fi: fi}
+	return staticAnswer{kind: staticFile, status: status, head: head, f: f}
 }
 
-// lookup finds clean (a normalised relative path) in the directory. Without follow_symlink
+// lookup opens clean (a normalised relative path) in the directory. Without follow_symlink
 // the path is resolved with its symlinks and must still lie inside the directory's real
-// path, so a link pointing out of it is not followed; with it the check is lexical only.
-func (m *staticMount) lookup(clean string) (string, fs.FileInfo, error) {
+// path, so a link pointing out of it is not followed; with it the check is lexical only
+// (normPath already refused "..").
+func (m *staticMount) lookup(clean string) (*openFile, error) {
 	joined := filepath.Join(m.dir, clean)
-	full, root := joined, m.root
-	if !m.followSymlink {
-		real, err := filepath.EvalSymlinks(joined)
-		if err != nil {
-			return "", nil, err
-		}
-		if !m.resolved { // the directory did not exist at start-up
-			if r, err := filepath.EvalSymlinks(m.dir); err == nil {
-				root = r
-			}
-		}
-		full = real
+	if m.followSymlink {
+		return openPath(joined)
 	}
-	if full != root && !strings.HasPrefix(full, strings.TrimSuffix(root, "/")+"/") {
-		return "", nil, fs.ErrNotExist
+	if f, err, done := m.openBeneath(clean); done {
+		return f, err
 	}
-	fi, err := os.Stat(full)
-	return full, fi, err
+	real, err := filepath.EvalSymlinks(joined)
+	if err != nil {
+		return nil, err
+	}
+	root := m.root
+	if !m.resolved { // the directory did not exist at start-up
+		if r, err := filepath.EvalSymlinks(m.dir); err == nil {
+			root = r
+		}
+	}
+	if real != root && !strings.HasPrefix(real, strings.TrimSuffix(root, "/")+"/") {
+		return nil, fs.ErrNotExist
+	}
+	return openPath(real)
+}
+
+// openBeneath is lookup's fast path: one openat2(2) that resolves clean inside the directory
+// and fails rather than leave it (RESOLVE_BENEATH). done is false when the slow path must
+// decide: the last component is a symlink (its target names the content type), a link
+// leaves the directory or is absolute (Starlette allows one that lands inside), or the
+// kernel lacks openat2.
+func (m *staticMount) openBeneath(clean string) (f *openFile, err error, done bool) {
+	if m.rootFD < 0 {
+		return nil, nil, false
+	}
+	how := unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW | unix.O_NOCTTY,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS}
+	var fd int
+	for {
+		fd, err = unix.Openat2(m.rootFD, clean, &how)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	switch {
+	case err == nil:
+		f, err = statFD(fd, filepath.Join(m.root, clean))
+		return f, err, true
+	case errors.Is(err, unix.ENOENT), errors.Is(err, unix.ENOTDIR), errors.Is(err, unix.EACCES),
+		errors.Is(err, unix.ENAMETOOLONG):
+		return nil, err, true
+	}
+	return nil, nil, false
 }
 
 // normPath turns the decoded path under a mount into a relative path as Starlette does

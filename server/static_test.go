@@ -124,9 +124,7 @@ func TestStaticAnswer(t *testing.T) {
 	}
 	for _, tc := range cases {
 		a := m.answer([]byte(tc.method), []byte(tc.rel), tc.slash)
-		if a.f != nil {
-			_ = a.f.Close()
-		}
+		a.f.close()
 		if a.kind != tc.kind {
 			t.Errorf("%s %q: kind %v, want %v", tc.method, tc.rel, a.kind, tc.kind)
 			continue
@@ -140,9 +138,7 @@ func TestStaticAnswer(t *testing.T) {
 func TestStaticFollowSymlink(t *testing.T) {
 	_, pub := staticTree(t)
 	a := mount(t, pub, false, true).answer([]byte("GET"), []byte("link-out"), false)
-	if a.f != nil {
-		_ = a.f.Close()
-	}
+	a.f.close()
 	if a.kind != staticFile {
 		t.Errorf("follow_symlink=True: link-out kind %v, want a file (Starlette's check is lexical then)", a.kind)
 	}
@@ -158,9 +154,7 @@ func TestStaticHTML(t *testing.T) {
 	if a.kind != staticFile || a.status != 200 || !strings.Contains(string(a.head), "text/html") {
 		t.Errorf("directory index: %+v", a)
 	}
-	if a.f != nil {
-		_ = a.f.Close()
-	}
+	a.f.close()
 	if a := m.answer([]byte("GET"), []byte("nope"), false); a.kind != staticNotFound {
 		t.Errorf("no 404.html: kind %v", a.kind)
 	}
@@ -171,9 +165,7 @@ func TestStaticHTML(t *testing.T) {
 	if a.kind != staticFile || a.status != 404 {
 		t.Errorf("with 404.html: %+v", a)
 	}
-	if a.f != nil {
-		_ = a.f.Close()
-	}
+	a.f.close()
 }
 
 func TestMimeGuess(t *testing.T) {
@@ -191,6 +183,37 @@ func TestMimeGuess(t *testing.T) {
 	for path, want := range cases {
 		if got := mt.contentType(path); got != want {
 			t.Errorf("contentType(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+// TestStaticSymlinkPaths covers the links openat2 refuses and the slow path decides:
+// an absolute link that lands inside is served (Starlette compares real paths), a directory
+// link that leaves is not.
+func TestStaticSymlinkPaths(t *testing.T) {
+	root, pub := staticTree(t)
+	if err := os.Symlink(filepath.Join(pub, "a.txt"), filepath.Join(pub, "abs-in")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(root, filepath.Join(pub, "dir-out")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("sub", filepath.Join(pub, "dir-in")); err != nil {
+		t.Fatal(err)
+	}
+	m := mount(t, pub, false, false)
+	if m.rootFD < 0 {
+		t.Log("openat2 unavailable: only the slow path is tested")
+	}
+	cases := map[string]staticKind{
+		"abs-in": staticFile, "dir-out/secret.txt": staticNotFound, "dir-in/b.css": staticFile,
+		"dir-out/pub/a.txt": staticFile, // out and back in: its real path is inside
+	}
+	for rel, want := range cases {
+		a := m.answer([]byte("GET"), []byte(rel), false)
+		a.f.close()
+		if a.kind != want {
+			t.Errorf("%q: kind %v, want %v", rel, a.kind, want)
 		}
 	}
 }

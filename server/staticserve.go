@@ -19,7 +19,7 @@ func (c *session) serveStatic(out []byte, m *staticMount, params *router.Params,
 	switch a.kind {
 	case staticFile:
 		conds := condsFromHTTP1(&c.req)
-		p := planFile(a.f, a.fi, a.status, a.head, &conds, head)
+		p := planFile(a.f, a.status, a.head, &conds, head)
 		status = p.status
 		out = c.writeFilePlan(out, p, keepAlive, head)
 	case staticRedirect:
