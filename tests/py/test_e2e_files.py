@@ -279,6 +279,20 @@ def test_traversal_is_refused(server: LiveServer, target: str) -> None:
     assert b"secret" not in body
 
 
+def test_http10_keep_alive_with_files(server: LiveServer) -> None:
+    with socket.create_connection((server.host, server.port), timeout=10) as s:
+        s.sendall(b"GET /static/medium.bin HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                  b"GET /file/hello.txt HTTP/1.0\r\n\r\n")
+        data = b""
+        while chunk := s.recv(1 << 20):
+            data += chunk
+    first, rest = data.split(b"\r\n\r\n", 1)
+    assert first.startswith(b"HTTP/1.1 200") and b"connection: keep-alive" in first.lower()
+    assert rest[:256 * 1024] == bytes(range(256)) * 1024
+    second, body = rest[256 * 1024:].split(b"\r\n\r\n", 1)
+    assert second.startswith(b"HTTP/1.1 200") and body == b"hello world\n"
+
+
 def test_pipelined_requests_after_a_file(server: LiveServer) -> None:
     request = b"GET /static/medium.bin HTTP/1.1\r\nHost: x\r\n\r\n"
     with socket.create_connection((server.host, server.port), timeout=10) as s:
@@ -336,6 +350,11 @@ def test_big_file_over_http2(server: LiveServer, root: Path) -> None:
         assert h2.get("/static/nope").status_code == 404
         assert h2.get("/file/hello.txt", headers={"if-none-match": small.headers["etag"]}
                       ).status_code == 304
+        r = h2.get("/async-file/hello.txt", headers={"range": "bytes=6-"})
+        assert (r.status_code, r.content) == (206, b"world\n")
+        assert h2.post("/static/hello.txt").headers["allow"] == "GET, HEAD"
+        assert h2.get("/site/docs", follow_redirects=False).headers["location"] == (
+            f"{server.url}/site/docs/")
         digest = hashlib.md5()
         with h2.stream("GET", "/big") as r:
             for chunk in r.iter_raw(1 << 16):
@@ -343,3 +362,18 @@ def test_big_file_over_http2(server: LiveServer, root: Path) -> None:
         assert digest.hexdigest() == expected
     after = rss_kib(pid)
     assert after["VmHWM"] - before["VmRSS"] < 16 * 1024, (before, after)
+
+
+def test_pooled_mode(root: Path) -> None:
+    # Pooled interpreters answer through the deferred path: the request's precondition and
+    # range fields must still be there when the FileResponse comes back.
+    env = {**os.environ, "FILES_APP_ROOT": str(root)}
+    args = ["--workers", "1", "--mode", "pooled", "--interpreters", "2"]
+    with LiveServer("files_app:app", str(APPS_DIR), extra_args=args, env=env) as live, \
+            httpx.Client(base_url=live.url, timeout=30) as c:
+        full = c.get("/file/hello.txt")
+        assert (full.status_code, full.content) == (200, b"hello world\n")
+        assert c.get("/file/hello.txt", headers={"range": "bytes=0-4"}).content == b"hello"
+        assert c.get("/async-file/hello.txt",
+                     headers={"if-none-match": full.headers["etag"]}).status_code == 304
+        assert c.get("/static/style.css").status_code == 200
