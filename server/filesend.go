@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -22,6 +23,9 @@ const (
 	// fileTurn bounds the bytes one connection sends per event-loop turn, so a download does
 	// not starve the loop's other connections.
 	fileTurn = 4 << 20
+	// fileStall is how long a download may make no progress (the client stopped reading)
+	// before the connection is cut, releasing the file and the socket.
+	fileStall = 60 * time.Second
 )
 
 // fileBody is an HTTP/1.1 response body still being sent from a file.
@@ -83,7 +87,7 @@ func (c *session) writeFilePlan(out []byte, p filePlan, keepAlive, head bool) []
 	}
 	c.file = &fileBody{f: p.f, off: p.off, left: p.n, keep: keepAlive}
 	c.busy.Store(true)
-	c.deadline.Store(0)
+	c.deadline.Store(time.Now().Add(fileStall).UnixNano())
 	c.info.Wake() // the next turn finds the head written and the socket free for sendfile
 	return out
 }
@@ -143,6 +147,9 @@ func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
 		if err != nil {
 			return out, err
 		}
+		if sent > 0 {
+			c.deadline.Store(time.Now().Add(fileStall).UnixNano())
+		}
 		if fb.left > 0 {
 			if sent < fileTurn {
 				c.retryLater() // the socket is full: look again once it had time to drain
@@ -160,6 +167,7 @@ func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
 		}
 		fb.off += n
 		fb.left -= n
+		c.deadline.Store(time.Now().Add(fileStall).UnixNano())
 		if fb.left > 0 {
 			c.retryLater()
 		}

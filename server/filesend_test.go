@@ -178,3 +178,28 @@ func TestStaticMountThroughSession(t *testing.T) {
 		t.Errorf("bodies %q %q, allow %q", body(rs[0]), body(rs[1]), rs[3].Header.Get("Allow"))
 	}
 }
+
+// TestFileBodyStallDeadline checks that a download has a deadline that moves with progress:
+// a client that stops reading is cut once fileStall passes, one that reads is not.
+func TestFileBodyStallDeadline(t *testing.T) {
+	path, _ := bigFile(t, 1<<20)
+	buffered := 0
+	sess := newFileSession(t, path, transport.ConnInfo{Wake: func() {}, Buffered: func() int { return buffered }})
+	start := time.Now()
+	sess.OnData([]byte("GET /f HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	first := sess.Deadline()
+	if sess.file == nil || first < start.Add(fileStall).UnixNano() {
+		t.Fatalf("deadline %d, want about %v from now", first, fileStall)
+	}
+	buffered = writeWater // stalled: the deadline stays
+	sess.OnData(nil, nil)
+	if sess.Deadline() != first {
+		t.Error("the deadline moved without progress")
+	}
+	buffered = 0
+	time.Sleep(time.Millisecond)
+	sess.OnData(nil, nil)
+	if sess.Deadline() <= first {
+		t.Error("the deadline did not move with progress")
+	}
+}

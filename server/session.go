@@ -255,10 +255,13 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		c.sentContinue = false
 		data = data[n:]
 		if c.parked || c.file != nil {
-			// The rest waits until the async answer or the file body is written.
+			// The rest waits until the async answer or the file body is written (a file body
+			// keeps its own stall deadline).
 			c.keep(data)
 			c.busy.Store(true)
-			c.deadline.Store(0)
+			if c.file == nil {
+				c.deadline.Store(0)
+			}
 			return out, transport.Continue
 		}
 		if !keep {
