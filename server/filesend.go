@@ -45,18 +45,19 @@ var (
 // respondFile answers with the file a handler returned (FileResponse). A file that cannot be
 // opened is the handler's error: logged with its path, answered 500 as Starlette does.
 func (c *session) respondFile(out []byte, r *pybridge.Result, keepAlive, head bool) []byte {
-	conds := c.parkedConds // the request's fields, when it was parked
-	if conds == nil {
-		cc := condsFromHTTP1(&c.req)
-		conds = &cc
+	var conds condHeaders
+	if c.parkedCondsSet { // the request was parked: its fields were saved
+		conds = c.parkedConds
+	} else {
+		conds = condsFromHTTP1(&c.req)
 	}
-	c.parkedConds = nil
+	c.parkedCondsSet = false
 	f, err := openRegular(r.File)
 	if err != nil {
 		c.srv.logError(fileOpenError(r.File, err))
 		return c.respond(out, 500, plainType, internalErrorBody, keepAlive, head)
 	}
-	return c.writeFilePlan(out, planFile(f, r.Status, r.Head, conds, head), keepAlive, head)
+	return c.writeFilePlan(out, planFile(f, r.Status, r.Head, &conds, head), keepAlive, head)
 }
 
 // writeFilePlan appends the head of a planned file response and starts its body.

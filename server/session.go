@@ -70,9 +70,11 @@ type session struct {
 	streaming bool
 	chunked   bool
 	// file is a file response body still being sent (filesend.go); parkedConds are the
-	// parked request's precondition fields, for an async handler's FileResponse.
-	file        *fileBody
-	parkedConds *condHeaders
+	// parked request's precondition fields (when parkedCondsSet), for an async handler's
+	// FileResponse: the request itself is gone by then.
+	file           *fileBody
+	parkedConds    condHeaders
+	parkedCondsSet bool
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -319,7 +321,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if isWebSocketUpgrade(req) {
 		return c.serveWebSocket(out, path, sc)
 	}
-	c.parkedConds = nil
+	c.parkedCondsSet = false
 	sc.params.Reset()
 	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
 	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
@@ -363,8 +365,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 			return c.respondResult(out, done, keepAlive, head), keepAlive
 		}
 		c.parked, c.parkedHead, c.parkedKeep = true, head, keepAlive
-		conds := condsFromHTTP1(req)
-		c.parkedConds = &conds
+		c.parkedConds, c.parkedCondsSet = condsFromHTTP1(req), true
 		return out, keepAlive
 	}
 	c.srv.inflight.Add(-1)
