@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -37,6 +38,8 @@ type staticMount struct {
 	// opened for openat2 (-1: not available).
 	resolved bool
 	rootFD   int
+	// noOpenat2 is set once the kernel (or a seccomp filter) refused openat2 itself.
+	noOpenat2 atomic.Bool
 	types    mimeTypes
 }
 
@@ -189,7 +192,7 @@ func (m *staticMount) lookup(clean string) (*openFile, error) {
 // leaves the directory or is absolute (Starlette allows one that lands inside), or the
 // kernel lacks openat2.
 func (m *staticMount) openBeneath(clean string) (f *openFile, err error, done bool) {
-	if m.rootFD < 0 {
+	if m.rootFD < 0 || m.noOpenat2.Load() {
 		return nil, nil, false
 	}
 	how := unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW | unix.O_NOCTTY,
@@ -208,6 +211,8 @@ func (m *staticMount) openBeneath(clean string) (f *openFile, err error, done bo
 	case errors.Is(err, unix.ENOENT), errors.Is(err, unix.ENOTDIR), errors.Is(err, unix.EACCES),
 		errors.Is(err, unix.ENAMETOOLONG):
 		return nil, err, true
+	case errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EPERM):
+		m.noOpenat2.Store(true)
 	}
 	return nil, nil, false
 }

@@ -217,3 +217,19 @@ func TestStaticSymlinkPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestRootMount(t *testing.T) {
+	_, pub := staticTree(t)
+	m, err := newStaticMount("", map[string]any{"directory": pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.pattern != "/{path:path}" {
+		t.Errorf("pattern %q", m.pattern)
+	}
+	a := m.answer([]byte("GET"), []byte("a.txt"), false)
+	a.f.close()
+	if a.kind != staticFile || string(a.head) != "content-type: application/octet-stream\r\naccept-ranges: bytes\r\n" {
+		t.Errorf("root mount without mimetypes tables: %+v", a)
+	}
+}
