@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"strconv"
@@ -21,9 +23,16 @@ type filePlan struct {
 	head []byte
 	// length is the content-length to announce; -1 for none (304).
 	length int64
-	// f, off and n: the body is n bytes of f from off. f is nil when there is no body to
-	// send (HEAD, 304, 412, 416, an empty file); then it is already closed.
-	f   *openFile
+	// f and segs: the body, in order. f is nil when there is no body to send (HEAD, 304,
+	// 412, 416, an empty file); then it is already closed.
+	f    *openFile
+	segs []fileSeg
+}
+
+// fileSeg is a piece of a file body: literal bytes (a multipart/byteranges part head), or
+// n bytes of the file from off.
+type fileSeg struct {
+	lit []byte
 	off int64
 	n   int64
 }
@@ -87,7 +96,7 @@ func planFile(f *openFile, status int, userHead []byte, conds *condHeaders, head
 		etag = fileETag(mod, size)
 		h = appendField(h, "etag", etag)
 	}
-	p := filePlan{status: status, f: f, n: size, length: size}
+	p := filePlan{status: status, f: f, segs: []fileSeg{{off: 0, n: size}}, length: size}
 	ranged := status == 200 // Starlette honours Range only for 200 responses
 	if _, ok := headerValue(userHead, "accept-ranges"); !ok {
 		h = appendField(h, "accept-ranges", "bytes")
@@ -105,16 +114,15 @@ func planFile(f *openFile, status int, userHead []byte, conds *condHeaders, head
 		}
 	}
 	if ranged && conds.rangeApplies(etag, lastModified) {
-		switch kind, start, end := parseRange(conds.rangeSpec, size); kind {
+		var found [2]byteRange
+		switch kind, rs := parseRange(conds.rangeSpec, size, found[:0]); kind {
 		case rangeSingle:
-			p.status, p.off, p.n, p.length = 206, start, end-start, end-start
-			h = append(h, "content-range: bytes "...)
-			h = strconv.AppendInt(h, start, 10)
-			h = append(h, '-')
-			h = strconv.AppendInt(h, end-1, 10)
-			h = append(h, '/')
-			h = strconv.AppendInt(h, size, 10)
+			r := rs[0]
+			p.status, p.segs[0], p.length = 206, fileSeg{off: r.start, n: r.end - r.start}, r.end-r.start
+			h = appendContentRange(append(h, "content-range: "...), r, size)
 			h = append(h, "\r\n"...)
+		case rangeMulti:
+			h = p.multipart(h, rs, size)
 		case rangeUnsatisfiable:
 			p.status, p.length = 416, 0
 			p.head = append([]byte("content-range: bytes */"), strconv.FormatInt(size, 10)...)
@@ -124,10 +132,51 @@ func planFile(f *openFile, status int, userHead []byte, conds *condHeaders, head
 		}
 	}
 	p.head = h
-	if head || p.n == 0 || !http1.BodyAllowed(p.status) {
+	if head || p.length == 0 || !http1.BodyAllowed(p.status) {
 		p.close()
 	}
 	return p
+}
+
+// multipart makes the plan a 206 multipart/byteranges answer (RFC 9110 §14.6) in Starlette's
+// layout: each part is "--boundary", its content-type and content-range, an empty line, the
+// bytes and CRLF; "--boundary--" ends the body. It returns the head with the content-type
+// replaced by the multipart one.
+func (p *filePlan) multipart(h []byte, rs []byteRange, size int64) []byte {
+	partType, _ := headerValue(h, "content-type")
+	var nonce [13]byte
+	_, _ = rand.Read(nonce[:])
+	boundary := hex.EncodeToString(nonce[:])
+	p.status, p.segs, p.length = 206, p.segs[:0], 0
+	for _, r := range rs {
+		lit := []byte("--" + boundary + "\r\nContent-Type: " + partType + "\r\nContent-Range: ")
+		lit = append(appendContentRange(lit, r, size), "\r\n\r\n"...)
+		if len(p.segs) > 0 {
+			lit = append([]byte("\r\n"), lit...) // the CRLF that ends the previous part
+		}
+		p.segs = append(p.segs, fileSeg{lit: lit}, fileSeg{off: r.start, n: r.end - r.start})
+		p.length += int64(len(lit)) + r.end - r.start
+	}
+	closing := []byte("\r\n--" + boundary + "--")
+	p.segs = append(p.segs, fileSeg{lit: closing})
+	p.length += int64(len(closing))
+	var out []byte
+	for line := range bytes.SplitAfterSeq(h, []byte("\r\n")) {
+		if name, _, ok := bytes.Cut(line, []byte(":")); ok && !http1.EqualFold(name, "content-type") {
+			out = append(out, line...)
+		}
+	}
+	return appendField(out, "content-type", "multipart/byteranges; boundary="+boundary)
+}
+
+// appendContentRange appends "bytes first-last/size" (RFC 9110 §14.4).
+func appendContentRange(b []byte, r byteRange, size int64) []byte {
+	b = append(b, "bytes "...)
+	b = strconv.AppendInt(b, r.start, 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, r.end-1, 10)
+	b = append(b, '/')
+	return strconv.AppendInt(b, size, 10)
 }
 
 // keepFields filters the fields of a full answer down to those a 304 carries.

@@ -40,7 +40,7 @@ func plan(t *testing.T, path string, status int, userHead string, fields map[str
 func TestPlanFileFull(t *testing.T) {
 	path := tempFile(t, "hello world")
 	p := plan(t, path, 200, "content-type: text/plain\r\n", nil, false)
-	if p.status != 200 || p.length != 11 || p.f == nil || p.off != 0 || p.n != 11 {
+	if p.status != 200 || p.length != 11 || p.f == nil || len(p.segs) != 1 || p.segs[0].off != 0 || p.segs[0].n != 11 {
 		t.Fatalf("plan = %+v", p)
 	}
 	head := string(p.head)
@@ -83,7 +83,7 @@ func TestPlanFileNotModified(t *testing.T) {
 func TestPlanFileRanges(t *testing.T) {
 	path := tempFile(t, "0123456789")
 	p := plan(t, path, 200, "", map[string]string{"range": "bytes=2-4"}, false)
-	if p.status != 206 || p.off != 2 || p.n != 3 || p.length != 3 {
+	if p.status != 206 || p.segs[0].off != 2 || p.segs[0].n != 3 || p.length != 3 {
 		t.Fatalf("plan = %+v", p)
 	}
 	if !strings.Contains(string(p.head), "content-range: bytes 2-4/10\r\n") {
@@ -94,11 +94,11 @@ func TestPlanFileRanges(t *testing.T) {
 		t.Errorf("unsatisfiable: plan %+v", p)
 	}
 	p = plan(t, path, 200, "", map[string]string{"range": "bytes=2-4", "if-range": `"stale"`}, false)
-	if p.status != 200 || p.n != 10 {
+	if p.status != 200 || p.length != 10 {
 		t.Errorf("stale If-Range: plan %+v", p)
 	}
 	p = plan(t, path, 201, "", map[string]string{"range": "bytes=2-4"}, false)
-	if p.status != 201 || p.n != 10 {
+	if p.status != 201 || p.length != 10 {
 		t.Errorf("status 201 with Range: plan %+v (Starlette ranges only 200)", p)
 	}
 }
@@ -122,5 +122,32 @@ func TestOpenRegularErrors(t *testing.T) {
 	}
 	if _, err := openRegular(dir); fileOpenError(dir, err) != "File at path "+dir+" is not a file." {
 		t.Errorf("directory: %v", err)
+	}
+}
+
+func TestPlanFileMultipart(t *testing.T) {
+	path := tempFile(t, "0123456789")
+	p := plan(t, path, 200, "content-type: text/plain\r\n", map[string]string{"range": "bytes=6-7, 0-1"}, false)
+	if p.status != 206 || p.f == nil {
+		t.Fatalf("plan %+v", p)
+	}
+	ctype, _ := headerValue(p.head, "content-type")
+	boundary, ok := strings.CutPrefix(ctype, "multipart/byteranges; boundary=")
+	if !ok || len(boundary) != 26 || strings.Count(string(p.head), "content-type:") != 1 {
+		t.Fatalf("head %q", p.head)
+	}
+	var body []byte
+	for _, s := range p.segs {
+		if s.lit != nil {
+			body = append(body, s.lit...)
+		} else {
+			body = append(body, "0123456789"[s.off:s.off+s.n]...)
+		}
+	}
+	want := "--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/10\r\n\r\n01\r\n" +
+		"--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 6-7/10\r\n\r\n67\r\n" +
+		"--" + boundary + "--"
+	if string(body) != want || p.length != int64(len(want)) {
+		t.Errorf("body %q (length %d), want %q", body, p.length, want)
 	}
 }

@@ -31,8 +31,7 @@ const (
 // fileBody is an HTTP/1.1 response body still being sent from a file.
 type fileBody struct {
 	f    *openFile
-	off  int64
-	left int64
+	segs []fileSeg // what is left to send, in order
 	keep bool
 }
 
@@ -71,22 +70,32 @@ func (c *session) writeFilePlan(out []byte, p filePlan, keepAlive, head bool) []
 		p.close()
 		return out
 	}
-	if p.n <= fileInline {
-		n := len(out)
-		out = append(out, make([]byte, p.n)...)
-		err := p.f.readAt(out[n:], p.off)
+	if p.length <= fileInline {
+		start := len(out)
+		var err error
+		for _, seg := range p.segs {
+			if seg.lit != nil {
+				out = append(out, seg.lit...)
+				continue
+			}
+			n := len(out)
+			out = append(out, make([]byte, seg.n)...)
+			if err = p.f.readAt(out[n:], seg.off); err != nil {
+				break
+			}
+		}
 		name := p.f.name
 		p.close()
 		if err != nil {
-			// The head promised p.n bytes: the connection must end short (RFC 9112 §8).
+			// The head promised p.length bytes: the connection must end short (RFC 9112 §8).
 			c.srv.logError("reading " + name + ": " + err.Error())
 			c.file = &fileBody{keep: false}
 			c.info.Wake()
-			return out[:n]
+			return out[:start]
 		}
 		return out
 	}
-	c.file = &fileBody{f: p.f, off: p.off, left: p.n, keep: keepAlive}
+	c.file = &fileBody{f: p.f, segs: p.segs, keep: keepAlive}
 	c.busy.Store(true)
 	c.deadline.Store(time.Now().Add(fileStall).UnixNano())
 	c.info.Wake() // the next turn finds the head written and the socket free for sendfile
@@ -108,7 +117,7 @@ func (c *session) continueFile(in, out []byte) ([]byte, transport.Action, bool) 
 			c.closeFile()
 			return out, transport.CloseAfterWrite, true
 		}
-		if fb.left > 0 {
+		if len(fb.segs) > 0 {
 			return out, transport.Continue, true
 		}
 	}
@@ -135,58 +144,70 @@ func (c *session) holdInput(in, out []byte) ([]byte, transport.Action) {
 	return out, transport.Continue
 }
 
-// pumpFile moves at most fileTurn bytes of the body towards the socket and arranges the next
-// turn: at once if the socket took everything offered, after a pause if it was full.
+// pumpFile moves the body towards the socket, at most fileTurn bytes of file with sendfile
+// or writeWater bytes through out, and arranges the next turn: at once if only this turn's
+// output was in the way, after a pause if the socket was full.
 func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
-	buffered := 0
-	if c.info.Buffered != nil {
-		buffered = c.info.Buffered()
-	}
-	switch {
-	case len(out) == 0 && buffered == 0 && c.info.Fd != nil:
-		sent, err := sendFile(c.info.Fd(), fb, fileTurn)
-		if err != nil {
-			return out, err
+	for len(fb.segs) > 0 {
+		seg := &fb.segs[0]
+		buffered := 0
+		if c.info.Buffered != nil {
+			buffered = c.info.Buffered()
 		}
-		if sent > 0 {
-			c.deadline.Store(time.Now().Add(fileStall).UnixNano())
-		}
-		if fb.left > 0 {
-			if sent < fileTurn {
-				c.retryLater() // the socket is full: look again once it had time to drain
-			} else {
-				c.info.Wake()
+		switch {
+		case seg.lit != nil && buffered+len(out) < writeWater:
+			out = append(out, seg.lit...)
+			fb.segs = fb.segs[1:]
+		case seg.lit == nil && len(out) == 0 && buffered == 0 && c.info.Fd != nil:
+			sent, err := sendFile(c.info.Fd(), fb.f.fd, seg, fileTurn)
+			if err != nil {
+				return out, err
 			}
+			if sent > 0 {
+				c.deadline.Store(time.Now().Add(fileStall).UnixNano())
+			}
+			if seg.n > 0 {
+				if sent < fileTurn {
+					c.retryLater() // the socket is full: look again once it had time to drain
+				} else {
+					c.info.Wake()
+				}
+				return out, nil
+			}
+			fb.segs = fb.segs[1:]
+		case seg.lit == nil && buffered+len(out) < writeWater:
+			n := min(seg.n, int64(writeWater-buffered-len(out)))
+			start := len(out)
+			out = append(out, make([]byte, n)...)
+			if err := fb.f.readAt(out[start:], seg.off); err != nil {
+				return out[:start], err
+			}
+			seg.off += n
+			seg.n -= n
+			c.deadline.Store(time.Now().Add(fileStall).UnixNano())
+			if seg.n == 0 {
+				fb.segs = fb.segs[1:]
+			}
+		default:
+			if buffered > 0 {
+				c.retryLater()
+			} else {
+				c.info.Wake() // only this turn's output waits: go on once it is written
+			}
+			return out, nil
 		}
-		return out, nil
-	case buffered+len(out) < writeWater:
-		n := min(fb.left, int64(writeWater-buffered-len(out)))
-		start := len(out)
-		out = append(out, make([]byte, n)...)
-		if err := fb.f.readAt(out[start:], fb.off); err != nil {
-			return out[:start], err
-		}
-		fb.off += n
-		fb.left -= n
-		c.deadline.Store(time.Now().Add(fileStall).UnixNano())
-		if fb.left > 0 {
-			c.retryLater()
-		}
-		return out, nil
 	}
-	c.retryLater()
 	return out, nil
 }
 
-// sendFile copies up to limit bytes of fb to the socket with sendfile(2) until the socket
-// would block; it returns how many it sent.
-func sendFile(sock int, fb *fileBody, limit int64) (int64, error) {
-	src := fb.f.fd
+// sendFile copies up to limit bytes of seg from the file src to the socket with sendfile(2)
+// until the socket would block; it returns how many it sent.
+func sendFile(sock, src int, seg *fileSeg, limit int64) (int64, error) {
 	var sent int64
-	for fb.left > 0 && sent < limit {
-		n, err := unix.Sendfile(sock, src, &fb.off, int(min(fb.left, limit-sent)))
+	for seg.n > 0 && sent < limit {
+		n, err := unix.Sendfile(sock, src, &seg.off, int(min(seg.n, limit-sent)))
 		if n > 0 {
-			fb.left -= int64(n)
+			seg.n -= int64(n)
 			sent += int64(n)
 		}
 		switch {

@@ -23,8 +23,7 @@ const (
 // h2file is a file body still being sent on a stream.
 type h2file struct {
 	f    *openFile
-	off  int64
-	left int64
+	segs []fileSeg // what is left to send, in order
 }
 
 // writeFileResult answers a stream with the file a handler returned (FileResponse).
@@ -87,7 +86,7 @@ func (h *h2session) writeFilePlan(id uint32, p filePlan) {
 	if h.files == nil {
 		h.files = make(map[uint32]*h2file)
 	}
-	h.files[id] = &h2file{f: p.f, off: p.off, left: p.n}
+	h.files[id] = &h2file{f: p.f, segs: p.segs}
 	h.pumpFiles()
 }
 
@@ -111,7 +110,7 @@ func (h *h2session) pumpFiles() {
 	for id, fb := range h.files {
 		// Only into an empty queue: the Conn reuses a stream's queue from its start only once it
 		// drained, so topping it up while it is still draining would grow it by the whole file.
-		for fb.left > 0 && h.conn.Buffered(id) == 0 {
+		for len(fb.segs) > 0 && h.conn.Buffered(id) == 0 {
 			if h.unsent() >= writeWater {
 				if h.c.info.Buffered != nil && h.c.info.Buffered() > 0 {
 					h.c.retryLater() // the socket is full: look again once it had time to drain
@@ -120,24 +119,32 @@ func (h *h2session) pumpFiles() {
 				}
 				return
 			}
-			if h.buf == nil {
-				h.buf = make([]byte, h2FileChunk)
+			seg := &fb.segs[0]
+			data := seg.lit
+			if data == nil {
+				if h.buf == nil {
+					h.buf = make([]byte, h2FileChunk)
+				}
+				n := min(seg.n, int64(len(h.buf)))
+				if err := fb.f.readAt(h.buf[:n], seg.off); err != nil {
+					h.c.srv.logError("sending " + fb.f.name + ": " + err.Error())
+					_ = h.conn.ResetStream(id, http2.ErrCodeInternal)
+					h.dropFile(id)
+					break
+				}
+				data = h.buf[:n]
+				seg.off += n
+				seg.n -= n
 			}
-			n := min(fb.left, int64(len(h.buf)))
-			if err := fb.f.readAt(h.buf[:n], fb.off); err != nil {
-				h.c.srv.logError("sending " + fb.f.name + ": " + err.Error())
-				_ = h.conn.ResetStream(id, http2.ErrCodeInternal)
-				h.dropFile(id)
-				break
+			if seg.lit != nil || seg.n == 0 {
+				fb.segs = fb.segs[1:]
 			}
-			fb.off += n
-			fb.left -= n
-			if _, err := h.conn.WriteData(id, h.buf[:n], fb.left == 0); err != nil {
+			if _, err := h.conn.WriteData(id, data, len(fb.segs) == 0); err != nil {
 				h.dropFile(id) // the stream is gone (reset by the peer)
 				break
 			}
 		}
-		if fb, ok := h.files[id]; ok && fb.left == 0 {
+		if fb, ok := h.files[id]; ok && len(fb.segs) == 0 {
 			h.dropFile(id)
 		}
 	}

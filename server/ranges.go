@@ -12,12 +12,14 @@ type rangeKind int
 
 const (
 	// rangeIgnore: send the whole representation with 200. Used for an invalid field, a
-	// unit other than bytes, a zero-length representation, and for several ranges that do
-	// not merge into one (RFC 9110 §14.2 lets a server ignore Range; this server does not
-	// produce multipart/byteranges).
+	// unit other than bytes and a zero-length representation (RFC 9110 §14.2 lets a server
+	// ignore Range).
 	rangeIgnore rangeKind = iota
-	// rangeSingle: send bytes [start, end) with 206 and Content-Range (§15.3.7).
+	// rangeSingle: send the one range with 206 and Content-Range (§15.3.7).
 	rangeSingle
+	// rangeMulti: send the ranges, sorted and merged where they overlap or touch, as a 206
+	// multipart/byteranges body (§14.6), as Starlette does.
+	rangeMulti
 	// rangeUnsatisfiable: no range overlaps the representation: 416 with
 	// "Content-Range: bytes */size" (§15.5.17).
 	rangeUnsatisfiable
@@ -30,11 +32,11 @@ const maxRanges = 64
 type byteRange struct{ start, end int64 } // [start, end)
 
 // parseRange reads a Range field value for a representation of size bytes and says what to
-// send: for rangeSingle, the half-open interval [start, end).
-func parseRange(spec string, size int64) (kind rangeKind, start, end int64) {
+// send: for rangeSingle and rangeMulti, the ranges (appended to dst).
+func parseRange(spec string, size int64, dst []byteRange) (rangeKind, []byteRange) {
 	unit, set, ok := strings.Cut(spec, "=")
 	if !ok || !strings.EqualFold(strings.TrimSpace(unit), "bytes") || size <= 0 {
-		return rangeIgnore, 0, 0
+		return rangeIgnore, dst
 	}
 	var found [maxRanges]byteRange
 	n, specs := 0, 0
@@ -45,11 +47,11 @@ func parseRange(spec string, size int64) (kind rangeKind, start, end int64) {
 		}
 		specs++
 		if specs > maxRanges {
-			return rangeIgnore, 0, 0
+			return rangeIgnore, dst
 		}
 		r, satisfiable, valid := parseRangeSpec(part, size)
 		if !valid {
-			return rangeIgnore, 0, 0 // one invalid range-spec makes the field invalid
+			return rangeIgnore, dst // one invalid range-spec makes the field invalid
 		}
 		if satisfiable {
 			found[n] = r
@@ -57,16 +59,16 @@ func parseRange(spec string, size int64) (kind rangeKind, start, end int64) {
 		}
 	}
 	if specs == 0 {
-		return rangeIgnore, 0, 0
+		return rangeIgnore, dst
 	}
 	if n == 0 {
-		return rangeUnsatisfiable, 0, 0
+		return rangeUnsatisfiable, dst
 	}
 	merged := mergeRanges(found[:n])
-	if len(merged) != 1 {
-		return rangeIgnore, 0, 0
+	if len(merged) == 1 {
+		return rangeSingle, append(dst, merged[0])
 	}
-	return rangeSingle, merged[0].start, merged[0].end
+	return rangeMulti, append(dst, merged...)
 }
 
 // parseRangeSpec reads one int-range ("first-last", "first-") or suffix-range ("-n") and

@@ -18,7 +18,7 @@ func TestParseRange(t *testing.T) {
 		{"BYTES = 1-2", 10, rangeSingle, 1, 3},
 		{"bytes=0-1, 2-3", 10, rangeSingle, 0, 4},   // adjacent ranges merge
 		{"bytes=0-4, 2-6", 10, rangeSingle, 0, 7},   // overlapping ranges merge
-		{"bytes=0-1, 5-6", 10, rangeIgnore, 0, 0},   // two ranges: whole file
+		{"bytes=5-6, 0-1", 10, rangeMulti, 0, 2},    // two ranges, sorted (the first is shown)
 		{"bytes=0-1, 20-30", 10, rangeSingle, 0, 2}, // the unsatisfiable one is dropped
 		{"bytes=10-", 10, rangeUnsatisfiable, 0, 0},
 		{"bytes=10-20", 10, rangeUnsatisfiable, 0, 0},
@@ -34,8 +34,12 @@ func TestParseRange(t *testing.T) {
 		{"bytes=99999999999999999999-", 10, rangeIgnore, 0, 0},
 	}
 	for _, tc := range cases {
-		kind, start, end := parseRange(tc.spec, tc.size)
-		if kind != tc.kind || start != tc.start || end != tc.end {
+		kind, rs := parseRange(tc.spec, tc.size, nil)
+		var start, end int64
+		if len(rs) > 0 {
+			start, end = rs[0].start, rs[0].end
+		}
+		if kind != tc.kind || start != tc.start || end != tc.end || (kind == rangeSingle) != (len(rs) == 1) {
 			t.Errorf("parseRange(%q, %d) = %v %d %d, want %v %d %d", tc.spec, tc.size, kind, start, end,
 				tc.kind, tc.start, tc.end)
 		}
@@ -47,7 +51,7 @@ func TestParseRangeBoundsTheNumberOfRanges(t *testing.T) {
 	for i := 0; i < maxRanges; i++ {
 		spec += ",0-0"
 	}
-	if kind, _, _ := parseRange(spec, 10); kind != rangeIgnore {
+	if kind, _ := parseRange(spec, 10, nil); kind != rangeIgnore {
 		t.Errorf("%d ranges: kind %v, want rangeIgnore", maxRanges+1, kind)
 	}
 }
@@ -61,9 +65,11 @@ func FuzzParseRange(f *testing.F) {
 		if size < 0 {
 			return
 		}
-		kind, start, end := parseRange(spec, size)
-		if kind == rangeSingle && (start < 0 || start >= end || end > size) {
-			t.Fatalf("parseRange(%q, %d) = [%d, %d)", spec, size, start, end)
+		_, rs := parseRange(spec, size, nil)
+		for i, r := range rs {
+			if r.start < 0 || r.start >= r.end || r.end > size || (i > 0 && r.start <= rs[i-1].end) {
+				t.Fatalf("parseRange(%q, %d) = %v: range %d is empty, outside or not after the last", spec, size, rs, i)
+			}
 		}
 	})
 }
