@@ -40,7 +40,7 @@ type staticMount struct {
 	rootFD   int
 	// noOpenat2 is set once the kernel (or a seccomp filter) refused openat2 itself.
 	noOpenat2 atomic.Bool
-	types    mimeTypes
+	types     mimeTypes
 }
 
 // staticMounts reads the mounts of a route table, indexed by route handle; nil when there
