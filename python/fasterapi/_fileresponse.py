@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from mimetypes import guess_type
 from typing import Any
-from urllib.parse import quote
 
 from .responses import Response
 
@@ -38,6 +36,10 @@ class FileResponse(Response):
     ) -> None:
         if background is not None:
             raise TypeError("FileResponse(background=...) is not supported yet")
+        # Imported on first use: importing fasterapi stays light (tests/test_init.py).
+        from mimetypes import guess_type
+        from urllib.parse import quote
+
         self.path = os.fspath(path)
         self.filename = filename
         if media_type is None:
