@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"strconv"
+	"time"
 
 	"github.com/fasterapi/fasterapi/protocols/http1"
 	"github.com/fasterapi/fasterapi/protocols/http2"
@@ -143,6 +144,8 @@ func (h *h2session) pumpFiles() {
 				h.dropFile(id) // the stream is gone (reset by the peer)
 				break
 			}
+			// Progress: a client that stops opening its window is cut after fileStall.
+			h.c.deadline.Store(time.Now().Add(fileStall).UnixNano())
 		}
 		if fb, ok := h.files[id]; ok && len(fb.segs) == 0 {
 			h.dropFile(id)

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	xhttp2 "golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -65,6 +66,11 @@ func TestH2FileBodyFollowsFlowControl(t *testing.T) {
 		out := cl.flush(sess)
 		if h2 := sess.h2.Load(); h2 != nil && h2.conn.Buffered(1) > h2FileChunk {
 			t.Fatalf("stream queue holds %d bytes", h2.conn.Buffered(1))
+		}
+		if h2 := sess.h2.Load(); h2 != nil && len(h2.files) > 0 {
+			if d := sess.Deadline(); d < time.Now().Add(fileStall/2).UnixNano() {
+				t.Fatalf("deadline %d during the download: want one fileStall after the last progress", d)
+			}
 		}
 		fr := xhttp2.NewFramer(nil, bytes.NewReader(out))
 		for {

@@ -139,9 +139,11 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 		h.conn.Consumed(len(p))
 	}
 	h.c.busy.Store(len(h.streams) > 0 || len(h.files) > 0)
-	if len(h.streams) > 0 || len(h.files) > 0 {
+	switch {
+	case len(h.streams) > 0:
 		h.c.deadline.Store(0)
-	} else {
+	case len(h.files) > 0: // downloads keep their stall deadline (h2files.go)
+	default:
 		h.c.armIdle()
 	}
 	// Close on a connection error only. After the client's GOAWAY the client closes (RFC 9113
