@@ -14,7 +14,8 @@ import (
 // A file response (FileResponse, or a file of a StaticFiles mount) is planned here the same
 // way for HTTP/1.1 and HTTP/2: the file is opened and stat'ed, validators are made, the
 // request's preconditions and Range are evaluated, and what remains is a status, header lines
-// and a byte interval of the open file that the protocol sends without loading it whole.
+// and a list of segments (byte intervals of the open file, and the part heads of a
+// multipart/byteranges body) that the protocol sends without loading the file whole.
 
 // filePlan is a file response ready to send.
 type filePlan struct {
