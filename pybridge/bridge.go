@@ -109,6 +109,9 @@ type Result struct {
 	Body []byte
 	// Deferred means the handler answers later through the DeliverFunc.
 	Deferred bool
+	// File, when not empty, is the path of a file to send as the body (a FileResponse):
+	// Head holds the response's own header lines, Body is empty.
+	File string
 }
 
 // Call runs route's handler in the calling thread's interpreter. A Deferred result means an
@@ -123,12 +126,16 @@ func Call(route, defaultStatus int, token uint64, meta, body []byte) Result {
 	if r.status == 0 {
 		return Result{Deferred: true}
 	}
-	return Result{
+	res := Result{
 		Status: int(r.status),
-		JSON:   r.is_json != 0,
+		JSON:   r.kind == C.FA_BODY_JSON,
 		Head:   unsafe.Slice((*byte)(unsafe.Pointer(r.head)), int(r.head_len)),
 		Body:   unsafe.Slice((*byte)(unsafe.Pointer(r.body)), int(r.body_len)),
 	}
+	if r.kind == C.FA_BODY_FILE {
+		res.File, res.Body = string(res.Body), nil
+	}
+	return res
 }
 
 // ShutdownAll runs the app's shutdown in every idle interpreter and flushes their output;

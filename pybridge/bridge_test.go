@@ -106,6 +106,11 @@ func TestBootAndCall(t *testing.T) {
 		if r.Status != 200 || string(r.Body) != `{"a":1}` {
 			t.Errorf("enum key: %d %q", r.Status, r.Body)
 		}
+		r = Call(5, 200, 0, buildMeta("GET", "/file", "", nil, nil), nil)
+		if r.Status != 206 || r.JSON || r.File != "/srv/fé.txt" || len(r.Body) != 0 ||
+			string(r.Head) != "content-type: text/plain\r\n" {
+			t.Errorf("file response: %d %q %q %q", r.Status, r.File, r.Head, r.Body)
+		}
 	})
 }
 

@@ -21,15 +21,26 @@ var deliver atomic.Pointer[DeliverFunc]
 func SetDeliver(f DeliverFunc) { deliver.Store(&f) }
 
 //export faDeliver
-func faDeliver(token C.uint64_t, status, isJSON C.int, head *C.char, headLen C.size_t, body *C.char, bodyLen C.size_t) {
+func faDeliver(token C.uint64_t, status, kind C.int, head *C.char, headLen C.size_t, body *C.char, bodyLen C.size_t) {
 	f := deliver.Load()
 	if f == nil {
 		return
 	}
-	(*f)(uint64(token), Result{
+	r := Result{
 		Status: int(status),
-		JSON:   isJSON != 0,
+		JSON:   kind == bodyJSON,
 		Head:   C.GoBytes(unsafe.Pointer(head), C.int(headLen)),
-		Body:   C.GoBytes(unsafe.Pointer(body), C.int(bodyLen)),
-	})
+	}
+	if kind == bodyFile {
+		r.File = C.GoStringN(body, C.int(bodyLen))
+	} else {
+		r.Body = C.GoBytes(unsafe.Pointer(body), C.int(bodyLen))
+	}
+	(*f)(uint64(token), r)
 }
+
+// The FA_BODY_* values of fa.h (this file's preamble does not include it).
+const (
+	bodyJSON = 1
+	bodyFile = 2
+)

@@ -11,11 +11,19 @@
 
 /* ---- Go-facing ------------------------------------------------------------ */
 
+/* What a result's body holds. */
+enum {
+    FA_BODY_BYTES = 0,  /* the response body; head holds every header line */
+    FA_BODY_JSON = 1,   /* JSON of a plain value; the caller adds the content-type */
+    FA_BODY_FILE = 2,   /* the path of a file Go sends as the body (FileResponse); head holds
+                         * the response's own header lines, Go adds the file's validators */
+};
+
 /* Result of one handler call. All pointers reference thread-local C buffers that stay
  * valid until the next fa_call on the same thread. */
 typedef struct {
     int status;
-    int is_json;          /* 1: body is JSON of a plain value; the caller adds the content-type */
+    int kind;             /* an FA_BODY_* value: how to read body */
     const char *head;     /* pre-formatted "name: value\r\n" lines from a Response object */
     size_t head_len;
     const char *body;
@@ -97,15 +105,16 @@ fa_thread *fa_current_thread(void);
 /* Encodes a handler's result: a Response object's status, header lines and body, or the JSON
  * of a plain value with default_status. Returns -1 with an exception set. */
 int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf *head,
-                     fa_buf *body, int *status, int *is_json);
+                     fa_buf *body, int *status, int *kind);
 
 /* ---- module state ------------------------------------------------------------ */
 struct fa_state {
     PyObject *dispatch;        /* app._dispatch(route_index, raw) */
     PyObject *encoder;         /* fasterapi.encoders.jsonable_encoder */
     PyObject *response_type;   /* fasterapi.responses.Response */
+    PyObject *file_response_type;  /* fasterapi.responses.FileResponse */
     PyTypeObject *rawrequest_type;
-    PyObject *attr_status_code, *attr_body, *attr_raw_headers;  /* interned names */
+    PyObject *attr_status_code, *attr_body, *attr_raw_headers, *attr_path;  /* interned names */
     PyObject *handler_timeout;  /* exception raised into a handler that runs too long */
 };
 

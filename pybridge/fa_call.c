@@ -36,17 +36,37 @@ static int put_header(fa_buf *head, PyObject *pair) {
     return 0;
 }
 
-/* Copies a Response's status, headers and body. */
-static int take_response(fa_state *st, PyObject *resp, fa_buf *head, fa_buf *body, int *status) {
-    PyObject *code = PyObject_GetAttr(resp, st->attr_status_code);
-    if (!code) return -1;
-    long s = PyLong_AsLong(code);
-    Py_DECREF(code);
-    if (s == -1 && PyErr_Occurred()) return -1;
-    if (s < 100 || s > 999) {
-        PyErr_Format(PyExc_ValueError, "invalid status_code %ld", s);
-        return -1;
+/* Copies a FileResponse's path into body, as the file system encodes it: Go opens the file
+ * and sends it without Python. */
+static int take_file_path(fa_state *st, PyObject *resp, fa_buf *body) {
+    PyObject *path = PyObject_GetAttr(resp, st->attr_path);
+    if (!path) return -1;
+    PyObject *encoded = NULL;
+    if (PyUnicode_Check(path)) {
+        encoded = PyUnicode_EncodeFSDefault(path);
+    } else if (PyBytes_Check(path)) {
+        encoded = Py_NewRef(path);
+    } else {
+        PyErr_Format(PyExc_TypeError, "FileResponse.path must be str or bytes, not %.100s",
+                     Py_TYPE(path)->tp_name);
     }
+    Py_DECREF(path);
+    if (!encoded) return -1;
+    int rc = 0;
+    const char *p = PyBytes_AS_STRING(encoded);
+    Py_ssize_t n = PyBytes_GET_SIZE(encoded);
+    if (n == 0 || memchr(p, '\0', (size_t)n)) {
+        PyErr_SetString(PyExc_ValueError, "FileResponse.path is empty or contains NUL");
+        rc = -1;
+    } else {
+        rc = fa_buf_put(body, p, (size_t)n);
+    }
+    Py_DECREF(encoded);
+    return rc;
+}
+
+/* Copies a Response's body, which must be bytes. */
+static int take_body(fa_state *st, PyObject *resp, fa_buf *body) {
     PyObject *b = PyObject_GetAttr(resp, st->attr_body);
     if (!b) return -1;
     if (!PyBytes_Check(b)) {
@@ -56,6 +76,21 @@ static int take_response(fa_state *st, PyObject *resp, fa_buf *head, fa_buf *bod
     }
     int rc = fa_buf_put(body, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
     Py_DECREF(b);
+    return rc;
+}
+
+/* Copies a Response's status, headers and body (for a FileResponse, the file's path). */
+static int take_response(fa_state *st, PyObject *resp, fa_buf *head, fa_buf *body, int *status, int is_file) {
+    PyObject *code = PyObject_GetAttr(resp, st->attr_status_code);
+    if (!code) return -1;
+    long s = PyLong_AsLong(code);
+    Py_DECREF(code);
+    if (s == -1 && PyErr_Occurred()) return -1;
+    if (s < 100 || s > 999) {
+        PyErr_Format(PyExc_ValueError, "invalid status_code %ld", s);
+        return -1;
+    }
+    int rc = is_file ? take_file_path(st, resp, body) : take_body(st, resp, body);
     if (rc < 0) return -1;
     PyObject *headers = PyObject_GetAttr(resp, st->attr_raw_headers);
     if (!headers) return -1;
@@ -70,13 +105,15 @@ static int take_response(fa_state *st, PyObject *resp, fa_buf *head, fa_buf *bod
 }
 
 int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf *head,
-                     fa_buf *body, int *status, int *is_json) {
+                     fa_buf *body, int *status, int *kind) {
     if (st->response_type && PyObject_TypeCheck(result, (PyTypeObject *)st->response_type)) {
-        *is_json = 0;
-        return take_response(st, result, head, body, status);
+        int is_file = st->file_response_type &&
+                      PyObject_TypeCheck(result, (PyTypeObject *)st->file_response_type);
+        *kind = is_file ? FA_BODY_FILE : FA_BODY_BYTES;
+        return take_response(st, result, head, body, status, is_file);
     }
     *status = default_status;
-    *is_json = 1;
+    *kind = 1;
     return fa_json_encode(st, result, body);
 }
 
@@ -92,12 +129,12 @@ static void log_current_exception(void) {
 
 /* Replaces whatever was encoded with FastAPI's plain-text 500, after logging the error. */
 static void internal_server_error(const char *what, long id, fa_buf *head, fa_buf *body, int *status,
-                                  int *is_json) {
+                                  int *kind) {
     PySys_WriteStderr("fasterapi: error while answering %s %ld:\n", what, id);
     log_current_exception();
     head->len = body->len = 0;
     *status = 500;
-    *is_json = 0;
+    *kind = 0;
     if (fa_buf_put(head, text_plain, sizeof text_plain - 1) < 0 ||
         fa_buf_put(body, internal_error, sizeof internal_error - 1) < 0)
         PyErr_Clear();
@@ -109,7 +146,7 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     atomic_store(&t->busy, 1);
     PyEval_RestoreThread(t->ts);
     t->head.len = t->body.len = 0;
-    t->res.is_json = 0;
+    t->res.kind = 0;
     t->token = token;
     t->in_call = 1;
     t->deferred = 0;
@@ -137,14 +174,14 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
         log_current_exception();
         t->head.len = t->body.len = 0;
         t->res.status = 504;
-        t->res.is_json = 1;
+        t->res.kind = 1;
         static const char timeout_body[] = "{\"detail\":\"Gateway Timeout: the handler ran too long\"}";
         if (fa_buf_put(&t->body, timeout_body, sizeof timeout_body - 1) < 0) PyErr_Clear();
     } else if (result && t->deferred) {
         t->res.status = 0;
     } else if (!result || fa_encode_result(t->st, result, default_status, &t->head, &t->body,
-                                           &t->res.status, &t->res.is_json) < 0) {
-        internal_server_error("route", route, &t->head, &t->body, &t->res.status, &t->res.is_json);
+                                           &t->res.status, &t->res.kind) < 0) {
+        internal_server_error("route", route, &t->head, &t->body, &t->res.status, &t->res.kind);
     }
     Py_XDECREF(result);
     t->res.head = t->head.p;
@@ -181,12 +218,12 @@ PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
     if (default_status == -1 && PyErr_Occurred()) return NULL;
     fa_state *st = (fa_state *)PyModule_GetState(m);
     fa_buf head = {0}, body = {0};
-    int status = 500, is_json = 0;
-    if (fa_encode_result(st, args[2], (int)default_status, &head, &body, &status, &is_json) < 0)
-        internal_server_error("deferred request", (long)token, &head, &body, &status, &is_json);
+    int status = 500, kind = 0;
+    if (fa_encode_result(st, args[2], (int)default_status, &head, &body, &status, &kind) < 0)
+        internal_server_error("deferred request", (long)token, &head, &body, &status, &kind);
     /* Go copies the bytes before it returns, so the buffers can be freed right after. */
     Py_BEGIN_ALLOW_THREADS
-    faDeliver(token, status, is_json, head.p, head.len, body.p, body.len);
+    faDeliver(token, status, kind, head.p, head.len, body.p, body.len);
     Py_END_ALLOW_THREADS
     free(head.p);
     free(body.p);

@@ -17,17 +17,24 @@ static PyObject *install(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *responses = PyImport_ImportModule("fasterapi.responses");
     if (!responses) return NULL;
     PyObject *response_type = PyObject_GetAttrString(responses, "Response");
+    /* A FileResponse is told apart with a second check, made only for Response objects. */
+    PyObject *file_response_type = response_type ? PyObject_GetAttrString(responses, "FileResponse") : NULL;
     Py_DECREF(responses);
-    if (!response_type) return NULL;
-    if (!PyType_Check(response_type)) {
+    if (!file_response_type) {
+        Py_XDECREF(response_type);
+        return NULL;
+    }
+    if (!PyType_Check(response_type) || !PyType_Check(file_response_type)) {
         Py_DECREF(response_type);
-        PyErr_SetString(PyExc_TypeError, "fasterapi.responses.Response is not a class");
+        Py_DECREF(file_response_type);
+        PyErr_SetString(PyExc_TypeError, "fasterapi.responses.Response or FileResponse is not a class");
         return NULL;
     }
     fa_state *st = state_of(m);
     Py_XSETREF(st->dispatch, Py_NewRef(args[0]));
     Py_XSETREF(st->encoder, Py_NewRef(args[1]));
     Py_XSETREF(st->response_type, response_type);
+    Py_XSETREF(st->file_response_type, file_response_type);
     Py_RETURN_NONE;
 }
 
@@ -71,7 +78,8 @@ static int exec_module(PyObject *m) {
     if (PyModule_AddType(m, st->rawrequest_type) < 0) return -1;
     if (!(st->attr_status_code = PyUnicode_InternFromString("status_code")) ||
         !(st->attr_body = PyUnicode_InternFromString("body")) ||
-        !(st->attr_raw_headers = PyUnicode_InternFromString("raw_headers")))
+        !(st->attr_raw_headers = PyUnicode_InternFromString("raw_headers")) ||
+        !(st->attr_path = PyUnicode_InternFromString("path")))
         return -1;
     /* A BaseException, so a handler's `except Exception:` cannot swallow the timeout. */
     st->handler_timeout = PyErr_NewExceptionWithDoc(
@@ -89,6 +97,7 @@ static int traverse(PyObject *m, visitproc visit, void *arg) {
     Py_VISIT(st->dispatch);
     Py_VISIT(st->encoder);
     Py_VISIT(st->response_type);
+    Py_VISIT(st->file_response_type);
     Py_VISIT(st->rawrequest_type);
     Py_VISIT(st->handler_timeout);
     return 0;
@@ -100,10 +109,12 @@ static int clear(PyObject *m) {
     Py_CLEAR(st->dispatch);
     Py_CLEAR(st->encoder);
     Py_CLEAR(st->response_type);
+    Py_CLEAR(st->file_response_type);
     Py_CLEAR(st->rawrequest_type);
     Py_CLEAR(st->attr_status_code);
     Py_CLEAR(st->attr_body);
     Py_CLEAR(st->attr_raw_headers);
+    Py_CLEAR(st->attr_path);
     Py_CLEAR(st->handler_timeout);
     return 0;
 }

@@ -28,6 +28,17 @@ int fa_runtime_init(const char *home, const char *executable, char *err, size_t 
         set_err(err, errlen, "PyImport_AppendInittab(_fasterapi) failed");
         return -1;
     }
+    /* UTF-8 mode (PEP 540): the isolated pre-configuration leaves the C locale Go runs in,
+     * whose file system encoding is ASCII, so a non-ASCII file name (os.stat, open,
+     * FileResponse) failed to encode. The server runs as under a UTF-8 locale instead. */
+    PyPreConfig preconfig;
+    PyPreConfig_InitIsolatedConfig(&preconfig);
+    preconfig.utf8_mode = 1;
+    PyStatus pre = Py_PreInitialize(&preconfig);
+    if (PyStatus_Exception(pre)) {
+        snprintf(err, errlen, "Python pre-initialisation failed: %s", pre.err_msg ? pre.err_msg : "unknown error");
+        return -1;
+    }
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     config.install_signal_handlers = 0; /* Go owns SIGINT/SIGTERM (REPORT §4.11) */

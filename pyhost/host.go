@@ -64,6 +64,9 @@ type Route struct {
 	Methods []string
 	Status  int
 	Name    string
+	// Options are the route's settings beyond the four common fields (a mount's directory,
+	// for instance), from an optional fifth element of its row; nil when absent.
+	Options map[string]any
 }
 
 // Host is the running Python side of the server.
@@ -132,7 +135,7 @@ func parseRoutes(raw []byte) ([]Route, error) {
 }
 
 func routeFromRow(row []any) (Route, bool) {
-	if len(row) != 4 {
+	if len(row) != 4 && len(row) != 5 {
 		return Route{}, false
 	}
 	path, ok1 := row[0].(string)
@@ -143,6 +146,11 @@ func routeFromRow(row []any) (Route, bool) {
 		return Route{}, false
 	}
 	r := Route{Path: path, Status: int(status), Name: name}
+	if len(row) == 5 {
+		if r.Options, ok1 = row[4].(map[string]any); !ok1 {
+			return Route{}, false
+		}
+	}
 	for _, m := range methods {
 		s, ok := m.(string)
 		if !ok {

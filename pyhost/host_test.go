@@ -27,3 +27,16 @@ func TestRefusesSubinterpretersNamesTheModule(t *testing.T) {
 		t.Fatal("an unrelated import error matched")
 	}
 }
+
+func TestParseRoutesWithOptions(t *testing.T) {
+	routes, err := parseRoutes([]byte(`[["/static",["STATIC"],200,"static",{"directory":"/srv","html":true}]]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir, _ := routes[0].Options["directory"].(string); dir != "/srv" || routes[0].Options["html"] != true {
+		t.Fatalf("options %+v", routes[0].Options)
+	}
+	if _, err := parseRoutes([]byte(`[["/s",["STATIC"],200,"s","not a dict"]]`)); err == nil {
+		t.Error("a fifth element that is not an object was accepted")
+	}
+}

@@ -134,10 +134,13 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 	if h.held() || h.outbound() > 0 {
 		h.wakeIn(h2PollInterval)
 	}
-	if len(h.streams) > 0 || h.held() {
+	switch {
+	case len(h.files) > 0: // downloads keep their own stall deadline (h2files.go)
+		h.idleAt = 0
+	case len(h.streams) > 0 || h.held():
 		h.idleAt = 0
 		h.c.deadline.Store(0)
-	} else {
+	default:
 		// Idle: after the keep-alive timeout OnData sends GOAWAY before the connection goes
 		// (RFC 9113 §9.1: "SHOULD first send a GOAWAY frame"). Control frames do not keep a
 		// connection with no streams alive. The transport's deadline is the backstop should

@@ -47,6 +47,10 @@ type h2session struct {
 	queues  h2queues
 	blocked []uint32
 	drained bool // shutdown was passed on to the long-lived streams
+
+	// files are file bodies being sent, by stream (h2files.go); buf is their read buffer.
+	files map[uint32]*h2file
+	buf   []byte
 }
 
 type h2stream struct {
@@ -130,7 +134,8 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	if h.conn.Err() == nil {
 		_ = h.conn.Feed(in) // a connection error leaves a GOAWAY in the output and Err() set
 	} // after one, input is read and dropped until the GOAWAY is delivered
-	idleOut := h.idleAt != 0 && now.UnixNano() >= h.idleAt && len(h.streams) == 0 && !h.held()
+	idleOut := h.idleAt != 0 && now.UnixNano() >= h.idleAt && len(h.streams) == 0 && len(h.files) == 0 &&
+		!h.held()
 	if (h.c.srv.draining() || idleOut) && !h.goawaySent {
 		// Graceful shutdown or idle timeout (RFC 9113 §6.8): GOAWAY names the last stream we
 		// will serve; the ones open run to completion, after which finish closes the
@@ -184,6 +189,11 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				st.headers = ev.Headers
 				h.dispatch(ev.Stream, st)
 				st.headers = nil
+				if st.parked {
+					// An async answer may be a FileResponse, which needs the request's
+					// precondition and range fields (condsFromH2) after the event is gone.
+					st.headers = append([]http2.Header(nil), ev.Headers...)
+				}
 				continue
 			}
 			st.headers = append([]http2.Header(nil), ev.Headers...)
@@ -221,7 +231,11 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			delete(h.streams, ev.Stream)
 			h.endUpload(ev.Stream)
 			h.forget(ev.Stream, websocket.CloseAbnormal)
+			h.dropFile(ev.Stream)
 		}
+	}
+	if len(h.files) > 0 {
+		h.pumpFiles()
 	}
 	out = h.handOff(out)
 	for len(h.waiting) > 0 && !h.backedUp() && h.conn.Err() == nil {
@@ -273,6 +287,10 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	}
 	sc.params.Reset()
 	handle, res, allow, _ := srv.router.Lookup([]byte(st.method), path, &sc.params, sc.redirect[:0])
+	if res == router.Found && srv.mounts != nil && srv.mounts[handle] != nil {
+		h.serveStaticH2(id, st, srv.mounts[handle], &sc.params, rawPath, query)
+		return
+	}
 	switch res {
 	case router.NotFound:
 		h.writeResult(id, st, &pybridge.Result{Status: 404, JSON: true, Body: notFoundBody})
@@ -325,6 +343,10 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 // "name: value\r\n" with lower-case names, which HTTP/2 requires (RFC 9113 §8.2.1).
 func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
 	h.releaseBody(st)
+	if r.File != "" {
+		h.writeFileResult(id, st, r)
+		return
+	}
 	delete(h.streams, id)
 	hdrs := make([]http2.Header, 0, 4)
 	if r.JSON {

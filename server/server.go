@@ -35,6 +35,9 @@ type Options struct {
 	// not answer within WSPingTimeout is cut.
 	WSPingInterval time.Duration
 	WSPingTimeout  time.Duration
+	// ErrorLog receives errors met while answering in Go (a FileResponse whose file is
+	// missing, a file read failing); nil drops them.
+	ErrorLog func(msg string)
 }
 
 // Caller runs a route's handler; pyhost.Host is the real one. A Deferred result is answered
@@ -59,6 +62,8 @@ type Server struct {
 	channels  channelHub
 	// inflight counts handler calls that have not answered yet (async ones included).
 	inflight atomic.Int64
+	// mounts holds, by route handle, the StaticFiles mounts served in Go (nil: none).
+	mounts []*staticMount
 }
 
 var serverHeader = []byte("fasterapi")
@@ -70,17 +75,26 @@ const websocketMethod = "WEBSOCKET"
 func New(routes []pyhost.Route, caller Caller, opts Options, draining func() bool) (*Server, error) {
 	r, ws := router.New(), router.New()
 	hasWS := false
+	mounts, err := staticMounts(routes)
+	if err != nil {
+		return nil, err
+	}
 	for i, rt := range routes {
-		target, methods := r, rt.Methods
+		target, methods, pattern := r, rt.Methods, rt.Path
 		if slices.Contains(methods, websocketMethod) {
 			target, methods = ws, []string{"GET"}
 			hasWS = true
 		}
-		if err := target.Add(methods, rt.Path, i); err != nil {
+		if mounts != nil && mounts[i] != nil {
+			// Every method reaches the mount, which answers 405 itself, as StaticFiles does.
+			methods, pattern = nil, mounts[i].pattern
+		}
+		if err := target.Add(methods, pattern, i); err != nil {
 			return nil, fmt.Errorf("route %q: %w", rt.Path, err)
 		}
 	}
-	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, hasWebSocket: hasWS, draining: draining}
+	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, hasWebSocket: hasWS, draining: draining,
+		mounts: mounts}
 	s.tickDate(time.Now())
 	return s, nil
 }

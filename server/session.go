@@ -69,6 +69,12 @@ type session struct {
 	// streaming: a streamed response's head was sent; chunked: its body is chunk-coded.
 	streaming bool
 	chunked   bool
+	// file is a file response body still being sent (filesend.go); parkedConds are the
+	// parked request's precondition fields (when parkedCondsSet), for an async handler's
+	// FileResponse: the request itself is gone by then.
+	file           *fileBody
+	parkedConds    condHeaders
+	parkedCondsSet bool
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -102,6 +108,10 @@ func (c *session) OnClose() {
 		c.srv.inflight.Add(-1)
 		c.parked = false
 	}
+	c.closeFile()
+	if h2 := c.h2.Load(); h2 != nil {
+		h2.closeFiles()
+	}
 	c.pending = nil
 	c.srv.sessions.Delete(c.token)
 }
@@ -134,6 +144,14 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 	}
 	if c.ws != nil {
 		return c.onWebSocket(in, out)
+	}
+	if c.file != nil {
+		var action transport.Action
+		var busy bool
+		if out, action, busy = c.continueFile(in, out); busy {
+			return out, action
+		}
+		in = nil
 	}
 	if c.parked {
 		r := c.completion.Swap(nil)
@@ -182,6 +200,9 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			return c.respondResult(out, r, false, false), transport.CloseAfterWrite
 		default:
 			out = c.respondResult(out, r, c.parkedKeep, c.parkedHead)
+		}
+		if c.file != nil { // a FileResponse: its body follows over the next turns
+			return c.holdInput(in, out)
 		}
 		if !c.parkedKeep {
 			c.pending = nil
@@ -240,11 +261,14 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		c.parser.Reset()
 		c.sentContinue = false
 		data = data[n:]
-		if c.parked {
-			// The rest waits until the async answer is written.
+		if c.parked || c.file != nil {
+			// The rest waits until the async answer or the file body is written (a file body
+			// keeps its own stall deadline).
 			c.keep(data)
 			c.busy.Store(true)
-			c.deadline.Store(0)
+			if c.file == nil {
+				c.deadline.Store(0)
+			}
 			return out, transport.Continue
 		}
 		if !keep {
@@ -302,9 +326,13 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if isWebSocketUpgrade(req) {
 		return c.serveWebSocket(out, path, sc)
 	}
+	c.parkedCondsSet = false
 	sc.params.Reset()
 	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
 	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
+	if res == router.Found && c.srv.mounts != nil && c.srv.mounts[handle] != nil {
+		return c.serveStatic(out, c.srv.mounts[handle], &sc.params, keepAlive, head), keepAlive
+	}
 	switch res {
 	case router.NotFound:
 		return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
@@ -328,6 +356,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 			return c.respondResult(out, done, keepAlive, head), keepAlive
 		}
 		c.parked, c.parkedHead, c.parkedKeep = true, head, keepAlive
+		c.parkedConds, c.parkedCondsSet = condsFromHTTP1(req), true
 		return out, keepAlive
 	}
 	c.srv.inflight.Add(-1)
@@ -339,6 +368,9 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 
 // respondResult appends a handler's answer.
 func (c *session) respondResult(out []byte, r *pybridge.Result, keepAlive, head bool) []byte {
+	if r.File != "" {
+		return c.respondFile(out, r, keepAlive, head)
+	}
 	extra := r.Head
 	if r.JSON {
 		extra = jsonType

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func (f *scriptedCaller) Call(route int, token uint64, meta, body []byte) pybrid
 	return itemResult
 }
 
-func newTestServer(t testing.TB, caller Caller) (*Server, *session, *int) {
+func newTestServer(t testing.TB, caller Caller) (*Server, *session, *atomic.Int64) {
 	routes := []pyhost.Route{
 		{Path: "/items/{id}", Methods: []string{"GET", "HEAD"}, Status: 200, Name: "item"},
 		{Path: "/slow", Methods: []string{"GET"}, Status: 200, Name: "slow"},
@@ -44,9 +45,9 @@ func newTestServer(t testing.TB, caller Caller) (*Server, *session, *int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wakes := new(int)
+	wakes := new(atomic.Int64) // timers of HTTP/2 sessions wake from their own goroutines
 	sess := srv.NewSession(transport.ConnInfo{RemoteHost: "127.0.0.1", RemotePort: 5000, LocalHost: "127.0.0.1",
-		LocalPort: 8000, Wake: func() { *wakes++ }}).(*session)
+		LocalPort: 8000, Wake: func() { wakes.Add(1) }}).(*session)
 	return srv, sess, wakes
 }
 
@@ -106,8 +107,8 @@ func TestDeferredAnswerKeepsPipelineOrder(t *testing.T) {
 		t.Fatalf("while parked: wrote %q, idle=%v, calls=%d", out, sess.Idle(), caller.calls)
 	}
 	srv.Deliver(sess.token<<32, pybridge.Result{Status: 200, JSON: true, Body: []byte(`{"slow":true}`)})
-	if *wakes != 1 {
-		t.Fatalf("Deliver woke the connection %d times", *wakes)
+	if wakes.Load() != 1 {
+		t.Fatalf("Deliver woke the connection %d times", wakes.Load())
 	}
 	out, _ = sess.OnData(nil, nil)
 	rs := parseResponses(t, out, 2)
@@ -116,7 +117,7 @@ func TestDeferredAnswerKeepsPipelineOrder(t *testing.T) {
 	}
 	sess.OnClose()
 	srv.Deliver(sess.token<<32, itemResult) // late answer for a closed connection is dropped
-	if *wakes != 1 {
+	if wakes.Load() != 1 {
 		t.Fatal("a closed connection was woken")
 	}
 }

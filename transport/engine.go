@@ -152,6 +152,7 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	} else {
 		info.RemoteHost, info.RemotePort = splitAddr(c.RemoteAddr())
 		info.LocalHost, info.LocalPort = splitAddr(c.LocalAddr())
+		info.Fd = c.Fd
 	}
 	info.Wake = func() { _ = c.Wake(nil) }
 	info.Outbound = c.OutboundBuffered

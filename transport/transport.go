@@ -60,6 +60,10 @@ type ConnInfo struct {
 	// so a peer that sends but never reads cannot make the process buffer without bound. Call
 	// it only on the loop thread; nil means the transport cannot tell (treat it as 0).
 	Outbound func() int
+	// Fd is the socket's descriptor, for writing straight to it with sendfile(2) while
+	// Outbound is zero (then nothing written earlier is still waiting). Loop thread only; nil
+	// where bytes must not go to the socket as they are (TLS).
+	Fd func() int
 }
 
 // Scheme is the URL scheme the connection serves: "https" under TLS, else "http".

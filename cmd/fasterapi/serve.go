@@ -77,6 +77,7 @@ func serve(args []string) int {
 	if f.accessLog {
 		opts.AccessLog = func(line string) { log.Info("%s", line) }
 	}
+	opts.ErrorLog = func(msg string) { log.Error("%s", msg) }
 	var tr *transport.Server
 	srv, err := server.New(host.Routes(), host, opts, func() bool { return tr.Draining() })
 	if err != nil {

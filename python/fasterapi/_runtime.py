@@ -17,7 +17,8 @@ from ._appspec import parse_app_spec
 if TYPE_CHECKING:
     from .applications import FasterAPI
 
-RouteEntry = tuple[str, tuple[str, ...], int, str]
+# (path, methods, status, name), plus an options dict for a mount.
+RouteEntry = tuple[Any, ...]
 
 
 class AppLoadError(Exception):

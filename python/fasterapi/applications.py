@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ._middleware import HTTPMiddleware
     from ._raw import RawRequest
     from .channels import Channel
+    from .staticfiles import Mount, StaticFiles
 
 ExceptionHandler = Callable[[Request, Any], Any]
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Any])
@@ -84,6 +85,7 @@ class FasterAPI(APIRouter):
         self.state = State()
         self._channels: dict[str, Channel] = {}
         self._http_middleware: list[HTTPMiddleware] = []
+        self.mounts: list[Mount] = []
         self.exception_handlers: dict[Any, ExceptionHandler] = {}
         for key, handler in (exception_handlers or {}).items():
             self.add_exception_handler(key, handler)
@@ -251,9 +253,18 @@ class FasterAPI(APIRouter):
 
         return decorator
 
-    def route_table(self) -> list[tuple[str, tuple[str, ...], int, str]]:
+    def mount(self, path: str, app: StaticFiles, name: str | None = None) -> None:
+        """Serve a StaticFiles directory under `path` (answered by the host, in Go)."""
+        from .staticfiles import Mount
+
+        self.mounts.append(Mount(path, app, name))
+
+    def route_table(self) -> list[tuple[Any, ...]]:
         self.setup()
-        return [route.table_entry() for route in self.routes]
+        # Mounts come after the routes: route indexes stay those of `self.routes`, and a
+        # route under a mount's path wins over the mount.
+        return ([route.table_entry() for route in self.routes]
+                + [mount.table_entry() for mount in self.mounts])
 
     def _dispatch(self, route_index: int, raw: RawRequest) -> object:
         """Answer one request; returns a Response or a value to JSON-encode.

@@ -175,3 +175,7 @@ class StreamingResponse(Response):
             raise TypeError("StreamingResponse content must be an iterator or async iterator; "
                             "use Response for a complete body")
         self.body_iterator = content
+
+
+# Defined in its own module, which needs Response above; users import it from here.
+from ._fileresponse import FileResponse  # noqa: E402, F401 - re-exported

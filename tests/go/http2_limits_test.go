@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -49,7 +50,10 @@ func checkBounded(t *testing.T, s *server, before float64) {
 // connection. It returns the GOAWAY (nil if none) and the :status of every HEADERS frame.
 func h2Frames(t *testing.T, c net.Conn) (*http2.GoAwayFrame, []string) {
 	t.Helper()
-	fr := http2.NewFramer(io.Discard, c)
+	// Buffered: a flood's answers can be megabytes of 9-byte frames, and reading them one
+	// system call at a time is slow enough (under -race, on a loaded machine) for the server
+	// to see no progress and give up on delivering its GOAWAY.
+	fr := http2.NewFramer(io.Discard, bufio.NewReaderSize(c, 1<<20))
 	fr.SetMaxReadFrameSize(1 << 20)
 	var statuses []string
 	dec := hpack.NewDecoder(4096, func(f hpack.HeaderField) {
@@ -95,7 +99,7 @@ func TestH2HPACKBombIsRefusedThenCutOff(t *testing.T) {
 		before := rssMB(t, s)
 		c := dialH2(t, s.addr)
 		head := []byte{0x82, 0x86, 0x84, 0x01, 0x01, 'x'} // GET http / with :authority x, not indexed
-		bomb := append([]byte{0x40, 0x06}, "x-bomb"...)  // literal with incremental indexing
+		bomb := append([]byte{0x40, 0x06}, "x-bomb"...)   // literal with incremental indexing
 		bomb = append(append(bomb, 0x7f, 0xa1, 0x1e), bytes.Repeat([]byte{'b'}, 4000)...)
 		refs := bytes.Repeat([]byte{0x80 | 62}, 1000)
 		go func() {
@@ -129,7 +133,10 @@ func TestH2ControlFloodWhileNotReadingIsCutOff(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			forEachPython(t, func(t *testing.T, venv string) {
-				s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1")
+				// A long keep-alive: on a loaded machine the flood may take longer than the
+				// idle timeout to trip the limit, and an idle GOAWAY is not what this tests.
+				s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1",
+					"--timeout-keep-alive", "60")
 				before := rssMB(t, s)
 				c := dialH2(t, s.addr)
 				var stop atomic.Bool
