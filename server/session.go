@@ -54,6 +54,7 @@ type session struct {
 	ws          *websocket.Conn
 	handlerDone bool
 	lingering   bool
+	lingerEnd   int64 // unix ns after which a lingering connection closes regardless
 	// Keep-alive: pingDue is set by pingTimer, pingSent is when the unanswered Ping went out.
 	pingTimer *time.Timer
 	pingDue   atomic.Bool

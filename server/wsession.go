@@ -15,8 +15,13 @@ import (
 // (RFC 6455 §7.1.1 lets the server close the TCP connection once both Closes crossed).
 const closeWait = 5 * time.Second
 
-// closeLinger is how long a connection failed for a protocol error keeps draining input.
-const closeLinger = 2 * time.Second
+// closeLinger is how long a connection failed for a protocol error keeps draining input at
+// most; it closes sooner once the peer has sent nothing for lingerQuiet (its own Close came,
+// or it stopped sending), so that closing resets nothing.
+const (
+	closeLinger = 2 * time.Second
+	lingerQuiet = 100 * time.Millisecond
+)
 
 var forbiddenBody = []byte(`{"detail":"no WebSocket route matches this path"}`)
 
@@ -165,7 +170,10 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 		c.srv.inflight.Add(-1)
 		c.handlerDone = true
 	}
-	if c.lingering { // input after a failure is read and dropped until the peer closes
+	if c.lingering { // input after a failure is read and dropped until the peer is quiet
+		if len(in) > 0 {
+			c.deadline.Store(min(c.lingerEnd, time.Now().Add(lingerQuiet).UnixNano()))
+		}
 		return out, transport.Continue
 	}
 	if c.drainAsked.Load() && c.ws.State() == websocket.StateOpen {
@@ -209,9 +217,11 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 		if failed {
 			// Closing now, with the peer's frames still arriving, would reset the connection
 			// and could destroy our Close frame in the peer's receive buffer before it is
-			// read. So read and drop what comes until the peer closes, or closeLinger passes.
+			// read. So read and drop what comes until the peer goes quiet, or closeLinger passes.
+			now := time.Now()
 			c.lingering = true
-			c.deadline.Store(time.Now().Add(closeLinger).UnixNano())
+			c.lingerEnd = now.Add(closeLinger).UnixNano()
+			c.deadline.Store(now.Add(lingerQuiet).UnixNano())
 			return out, transport.Continue
 		}
 		return out, transport.CloseAfterWrite

@@ -417,3 +417,16 @@ def test_permessage_deflate_parameters(live_server: LiveServer, offer: str,
         assert extensions == []
     else:
         assert len(extensions) == 1 and expected in extensions[0], extensions
+
+
+def test_failed_connection_closes_soon_after_the_peer_answers_its_close(
+        live_server: LiveServer) -> None:
+    sock = handshake(live_server)
+    with sock:
+        sock.sendall(frame(0x1, b"unmasked", mask=False))
+        assert read_close_code(sock) == 1002
+        start = time.monotonic()
+        sock.sendall(frame(0x8, struct.pack("!H", 1002)))  # the client's Close, as RFC 6455 wants
+        while sock.recv(4096):  # then the server closes the TCP connection (§7.1.1)
+            pass
+        assert time.monotonic() - start < 1.5  # not the whole 2 s linger
