@@ -353,8 +353,13 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	r := c.srv.caller.Call(handle, c.token<<32, sc.meta.Bytes(), req.Body)
 	if r.Deferred {
 		if done := c.completion.Swap(nil); done != nil { // answered already
-			c.srv.inflight.Add(-1)
-			return c.respondResult(out, done, keepAlive, head), keepAlive
+			// A streamed answer attached its queue before it completed, so it is visible
+			// here; its head and body are in the queue, which the parked path writes first.
+			if c.stream.Load() == nil {
+				c.srv.inflight.Add(-1)
+				return c.respondResult(out, done, keepAlive, head), keepAlive
+			}
+			c.completion.Store(done) // the Wake that came with it runs the parked path
 		}
 		c.parked, c.parkedHead, c.parkedKeep = true, head, keepAlive
 		c.parkedConds, c.parkedCondsSet = condsFromHTTP1(req), true

@@ -122,7 +122,11 @@ func (q *streamQueue) post(kind pybridge.EventKind, code int, data []byte) {
 }
 
 // close marks the connection gone and tells the handler, once.
-func (q *streamQueue) close(code int) {
+func (q *streamQueue) close(code int) { q.closeWith(code, "") }
+
+// closeWith is close with the peer's close reason (RFC 6455 §7.1.6), which reaches the
+// handler's WebSocketDisconnect.
+func (q *streamQueue) closeWith(code int, reason string) {
 	q.mu.Lock()
 	if q.gone {
 		q.mu.Unlock()
@@ -133,7 +137,7 @@ func (q *streamQueue) close(code int) {
 	inbox := q.inbox
 	q.mu.Unlock()
 	if inbox != nil {
-		inbox.Post(q.token, pybridge.EventDisconnect, code, nil)
+		inbox.Post(q.token, pybridge.EventDisconnect, code, []byte(reason))
 	}
 }
 

@@ -299,7 +299,7 @@ func readWebSocket(ws *websocket.Conn, q *streamQueue, in []byte) (failed, pong 
 			}
 		case websocket.EventClose:
 			if q != nil {
-				q.close(ev.Code)
+				q.closeWith(ev.Code, ev.Reason)
 			}
 		}
 	}

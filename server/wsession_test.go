@@ -262,3 +262,26 @@ func TestDrainEndsAStreamedResponse(t *testing.T) {
 		t.Fatalf("a drained stream still takes data: %d", n)
 	}
 }
+
+// instantStream answers like an async handler whose whole stream is done before the loop
+// thread returns from the call: attach, head, body and completion all come during Call.
+type instantStream struct{ srv *Server }
+
+func (f *instantStream) Call(route int, token uint64, meta, body []byte) pybridge.Result {
+	f.srv.StreamSend(token, pybridge.OpAttach, 0, nil)
+	f.srv.StreamSend(token, pybridge.OpHTTPStart, 200, []byte("content-type: text/event-stream\r\n"))
+	f.srv.StreamSend(token, pybridge.OpHTTPBody, 0, []byte("data: 1\n\n"))
+	f.srv.Deliver(token, pybridge.Result{Status: 200, JSON: true, Body: []byte("null")})
+	return pybridge.Result{Deferred: true}
+}
+
+func TestStreamCompletedDuringTheCallIsStillStreamed(t *testing.T) {
+	srv, sess := newStreamServer(t)
+	srv.caller = &instantStream{srv: srv}
+	out, _ := sess.OnData([]byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), nil)
+	out, _ = sess.OnData(nil, out) // the wake that came with the completion
+	rs := parseResponses(t, out, 1)
+	if rs[0].Header.Get("content-type") != "text/event-stream" || body(rs[0]) != "data: 1\n\n" {
+		t.Fatalf("got %v %q; want the stream, not the completion's JSON", rs[0].Header, body(rs[0]))
+	}
+}
