@@ -5,6 +5,11 @@ set -eu
 need=()
 command -v curl >/dev/null || need+=(curl)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+# Headless Chromium: tests/py/test_e2e_browser.py loads a page whose WebSocket and
+# EventSource talk to the server.
+command -v chromium >/dev/null || need+=(chromium)
+# Node and npm: tests/py/test_e2e_node_clients.py runs Node's `ws` client.
+command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo

@@ -11,7 +11,7 @@ import subprocess
 from typing import Any
 
 import pytest
-from e2e_support import APPS_DIR, REPO_DIR, Connection
+from e2e_support import APPS_DIR, REPO_DIR, handlers_seen
 
 from fasterapi.testing import LiveServer
 
@@ -81,12 +81,6 @@ def results(node: str, live_server: LiveServer) -> dict[str, Any]:
     return parsed
 
 
-def seen(server: LiveServer) -> dict[str, Any]:
-    with Connection(server.host, server.port) as conn:
-        observed: dict[str, Any] = conn.get_json("/seen")
-        return observed
-
-
 def test_text_binary_and_large_messages_echo(results: dict[str, Any]) -> None:
     assert results["echoReplies"] == {"text": "hello from node", "binary": [0, 1, 2, 254, 255],
                                       "bigMatches": True}
@@ -106,7 +100,7 @@ def test_subprotocol_is_chosen_from_the_offer(results: dict[str, Any],
     assert results["subprotocol"]["headers"]["sec-websocket-protocol"] == "chat"
     assert results["echo"]["protocol"] == ""
     assert "sec-websocket-protocol" not in results["echo"]["headers"]
-    subprotocols = seen(live_server)["subprotocols"]
+    subprotocols = handlers_seen(live_server, 2)["subprotocols"]
     assert len(subprotocols) == 2 and set(subprotocols) == {"chat", None}
 
 
@@ -114,7 +108,7 @@ def test_client_close_code_is_echoed_and_reaches_the_handler(results: dict[str, 
                                                              live_server: LiveServer) -> None:
     assert results["echo"]["close"]["code"] == 4003
     assert results["subprotocol"]["close"]["code"] == 1000
-    codes = sorted(code for code, _ in seen(live_server)["close_codes"])
+    codes = sorted(code for code, _ in handlers_seen(live_server, 2)["close_codes"])
     assert codes == [1000, 4003]
 
 
@@ -123,7 +117,7 @@ def test_client_close_code_is_echoed_and_reaches_the_handler(results: dict[str, 
                    "WebSocketDisconnect.reason / websocket.disconnect's reason is always ''")
 def test_client_close_reason_reaches_the_handler(results: dict[str, Any],
                                                  live_server: LiveServer) -> None:
-    assert [4003, "node is done"] in seen(live_server)["close_codes"]
+    assert [4003, "node is done"] in handlers_seen(live_server, 2)["close_codes"]
 
 
 def test_server_close_code_and_reason_reach_the_client(results: dict[str, Any]) -> None:
