@@ -26,6 +26,7 @@ PAGE = """<!doctype html>
 <body>
 <pre id="ws"></pre>
 <pre id="sse"></pre>
+<pre id="server"></pre>
 <div id="status">running</div>
 <script>
 "use strict";
@@ -34,7 +35,13 @@ const sseLog = document.getElementById("sse");
 const finished = {ws: false, sse: false};
 function finish(part) {
   finished[part] = true;
-  if (finished.ws && finished.sse) document.getElementById("status").textContent = "done";
+  if (!finished.ws || !finished.sse) return;
+  // Show what the server saw, the Last-Event-ID of each EventSource (re)connection included.
+  fetch("/seen").then((response) => response.json()).then((seen) => {
+    document.getElementById("server").textContent =
+      "last-event-ids " + JSON.stringify(seen.last_event_ids) + "\\n";
+    document.getElementById("status").textContent = "done";
+  });
 }
 
 // WebSocket: one text and one binary round trip, then a close with our own code and reason.

@@ -95,6 +95,8 @@ def test_event_source_reconnects_with_last_event_id(dom: str, live_server: LiveS
         *(f'event id={i} data={{"n":{i}}}' for i in (4, 5, 6)),
     ]
     assert handlers_seen(live_server, 1)["last_event_ids"] == [None, "3"]
+    # The page asked the server too, and shows it.
+    assert element_text(dom, "server") == 'last-event-ids [null,"3"]\n'
 
 
 def test_websocket_close_code_reaches_the_handler(dom: str, live_server: LiveServer) -> None:
