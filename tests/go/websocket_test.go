@@ -22,12 +22,12 @@ const wsMaxSize = 4096
 
 // RFC 6455 opcodes.
 const (
-	opContinuation = 0x0
-	opText         = 0x1
-	opBinary       = 0x2
-	opClose        = 0x8
-	opPing         = 0x9
-	opPong         = 0xA
+	wsOpContinuation = 0x0
+	wsOpText         = 0x1
+	wsOpBinary       = 0x2
+	wsOpClose        = 0x8
+	wsOpPing         = 0x9
+	wsOpPong         = 0xA
 )
 
 // wsFrame is one frame as the raw client builds it: fin and rsv (the three reserved bits,
@@ -73,12 +73,12 @@ func (f wsFrame) bytes() []byte {
 }
 
 // Frames the tests send, all final and masked unless they say otherwise.
-func text(s string) wsFrame              { return wsFrame{fin: true, opcode: opText, payload: []byte(s)} }
-func fragment(op byte, p []byte) wsFrame { return wsFrame{opcode: op, payload: p} }
-func final(op byte, p []byte) wsFrame    { return wsFrame{fin: true, opcode: op, payload: p} }
+func wsText(s string) wsFrame              { return wsFrame{fin: true, opcode: wsOpText, payload: []byte(s)} }
+func wsFragment(op byte, p []byte) wsFrame { return wsFrame{opcode: op, payload: p} }
+func wsFinal(op byte, p []byte) wsFrame    { return wsFrame{fin: true, opcode: op, payload: p} }
 
-func closeFrame(code uint16, reason string) wsFrame {
-	return final(opClose, append(binary.BigEndian.AppendUint16(nil, code), reason...))
+func wsCloseFrame(code uint16, reason string) wsFrame {
+	return wsFinal(wsOpClose, append(binary.BigEndian.AppendUint16(nil, code), reason...))
 }
 
 // wsDial opens a WebSocket to path with a raw handshake, offering no extension (so every
@@ -106,7 +106,7 @@ func wsDial(t *testing.T, s *server, path string) (net.Conn, *bufio.Reader) {
 	return c, br
 }
 
-type serverFrame struct {
+type wsServerFrame struct {
 	fin     bool
 	opcode  byte
 	payload []byte
@@ -114,11 +114,11 @@ type serverFrame struct {
 
 // readFrame reads one frame of the server's; the server must never mask nor set reserved
 // bits when no extension was negotiated.
-func readFrame(t *testing.T, br *bufio.Reader) (serverFrame, error) {
+func wsReadFrame(t *testing.T, br *bufio.Reader) (wsServerFrame, error) {
 	t.Helper()
 	var head [2]byte
 	if _, err := io.ReadFull(br, head[:]); err != nil {
-		return serverFrame{}, err
+		return wsServerFrame{}, err
 	}
 	if head[0]&0x70 != 0 || head[1]&0x80 != 0 {
 		t.Fatalf("server frame with reserved bits or a mask: % x", head)
@@ -128,13 +128,13 @@ func readFrame(t *testing.T, br *bufio.Reader) (serverFrame, error) {
 	case 126:
 		var ext [2]byte
 		if _, err := io.ReadFull(br, ext[:]); err != nil {
-			return serverFrame{}, err
+			return wsServerFrame{}, err
 		}
 		n = uint64(binary.BigEndian.Uint16(ext[:]))
 	case 127:
 		var ext [8]byte
 		if _, err := io.ReadFull(br, ext[:]); err != nil {
-			return serverFrame{}, err
+			return wsServerFrame{}, err
 		}
 		n = binary.BigEndian.Uint64(ext[:])
 	}
@@ -143,21 +143,21 @@ func readFrame(t *testing.T, br *bufio.Reader) (serverFrame, error) {
 	}
 	payload := make([]byte, n)
 	if _, err := io.ReadFull(br, payload); err != nil {
-		return serverFrame{}, err
+		return wsServerFrame{}, err
 	}
-	return serverFrame{fin: head[0]&0x80 != 0, opcode: head[0] & 0x0F, payload: payload}, nil
+	return wsServerFrame{fin: head[0]&0x80 != 0, opcode: head[0] & 0x0F, payload: payload}, nil
 }
 
 // readClose reads past any data frames to the server's Close frame and returns its code
 // and reason.
-func readClose(t *testing.T, br *bufio.Reader) (uint16, string) {
+func wsReadClose(t *testing.T, br *bufio.Reader) (uint16, string) {
 	t.Helper()
 	for {
-		f, err := readFrame(t, br)
+		f, err := wsReadFrame(t, br)
 		if err != nil {
 			t.Fatalf("connection ended without a Close frame: %v", err)
 		}
-		if f.opcode != opClose {
+		if f.opcode != wsOpClose {
 			continue
 		}
 		if len(f.payload) < 2 {
@@ -169,41 +169,41 @@ func readClose(t *testing.T, br *bufio.Reader) (uint16, string) {
 
 // expectEOF checks that the server closes the TCP connection within d, as RFC 6455 §7.1.1
 // has it do once the closing handshake is over.
-func expectEOF(t *testing.T, c net.Conn, br *bufio.Reader, d time.Duration) {
+func wsExpectEOF(t *testing.T, c net.Conn, br *bufio.Reader, d time.Duration) {
 	t.Helper()
 	_ = c.SetReadDeadline(time.Now().Add(d))
-	if f, err := readFrame(t, br); !errors.Is(err, io.EOF) {
+	if f, err := wsReadFrame(t, br); !errors.Is(err, io.EOF) {
 		t.Fatalf("the server did not close the connection within %v: %+v %v", d, f, err)
 	}
 }
 
 // expectClose checks the server's Close code, then that the server ends the TCP connection
 // without waiting for anything more from the client.
-func expectClose(t *testing.T, c net.Conn, br *bufio.Reader, code uint16) {
+func wsExpectClose(t *testing.T, c net.Conn, br *bufio.Reader, code uint16) {
 	t.Helper()
-	if got, reason := readClose(t, br); got != code {
+	if got, reason := wsReadClose(t, br); got != code {
 		t.Fatalf("close code %d (reason %q), want %d", got, reason, code)
 	}
-	expectEOF(t, c, br, 5*time.Second)
+	wsExpectEOF(t, c, br, 5*time.Second)
 }
 
 // expectFailure checks that the server failed the connection (§7.1.7) with one of codes,
 // then replies as a client that is done: its own Close and the end of its half of the TCP
 // connection, after which the server closes too.
-func expectFailure(t *testing.T, c net.Conn, br *bufio.Reader, codes ...uint16) {
+func wsExpectFailure(t *testing.T, c net.Conn, br *bufio.Reader, codes ...uint16) {
 	t.Helper()
-	got, reason := readClose(t, br)
+	got, reason := wsReadClose(t, br)
 	if !slices.Contains(codes, got) {
 		t.Fatalf("close code %d (reason %q), want one of %v", got, reason, codes)
 	}
-	send(t, c, closeFrame(got, ""))
+	wsSend(t, c, wsCloseFrame(got, ""))
 	if err := c.(*net.TCPConn).CloseWrite(); err != nil {
 		t.Fatal(err)
 	}
-	expectEOF(t, c, br, 5*time.Second)
+	wsExpectEOF(t, c, br, 5*time.Second)
 }
 
-func send(t *testing.T, c net.Conn, frames ...wsFrame) {
+func wsSend(t *testing.T, c net.Conn, frames ...wsFrame) {
 	t.Helper()
 	var buf bytes.Buffer
 	for _, f := range frames {
@@ -236,48 +236,48 @@ func protocolErrorsCloseWithTheRFCCode(t *testing.T, s *server) {
 		frames []wsFrame
 		codes  []uint16 // the Close codes RFC 6455 allows for the case
 	}{
-		{"unmasked frame", []wsFrame{{fin: true, opcode: opText, payload: []byte("hi"), unmasked: true}}, []uint16{1002}},
-		{"invalid UTF-8 in one frame", []wsFrame{final(opText, []byte{0xff, 0xfe})}, []uint16{1007}},
+		{"unmasked frame", []wsFrame{{fin: true, opcode: wsOpText, payload: []byte("hi"), unmasked: true}}, []uint16{1002}},
+		{"invalid UTF-8 in one frame", []wsFrame{wsFinal(wsOpText, []byte{0xff, 0xfe})}, []uint16{1007}},
 		{"invalid UTF-8 across fragments", []wsFrame{
-			fragment(opText, euro[:2]), final(opContinuation, []byte{0x41})}, []uint16{1007}},
+			wsFragment(wsOpText, euro[:2]), wsFinal(wsOpContinuation, []byte{0x41})}, []uint16{1007}},
 		{"UTF-8 truncated at the final fragment", []wsFrame{
-			fragment(opText, []byte("ok")), final(opContinuation, euro[:2])}, []uint16{1007}},
-		{"message over --ws-max-size", []wsFrame{final(opBinary, make([]byte, wsMaxSize+1))}, []uint16{1009}},
+			wsFragment(wsOpText, []byte("ok")), wsFinal(wsOpContinuation, euro[:2])}, []uint16{1007}},
+		{"message over --ws-max-size", []wsFrame{wsFinal(wsOpBinary, make([]byte, wsMaxSize+1))}, []uint16{1009}},
 		{"fragments over --ws-max-size", []wsFrame{
-			fragment(opBinary, make([]byte, wsMaxSize/2+1)),
-			final(opContinuation, make([]byte, wsMaxSize/2+1))}, []uint16{1009}},
-		{"RSV1 without an extension", []wsFrame{{fin: true, rsv: 0x40, opcode: opText, payload: []byte("x")}}, []uint16{1002}},
-		{"RSV2", []wsFrame{{fin: true, rsv: 0x20, opcode: opText, payload: []byte("x")}}, []uint16{1002}},
-		{"RSV3 on a ping", []wsFrame{{fin: true, rsv: 0x10, opcode: opPing}}, []uint16{1002}},
-		{"close code 1005 (never sent)", []wsFrame{closeFrame(1005, "")}, []uint16{1002}},
-		{"close code 1006 (never sent)", []wsFrame{closeFrame(1006, "")}, []uint16{1002}},
-		{"close code 1015 (never sent)", []wsFrame{closeFrame(1015, "")}, []uint16{1002}},
-		{"close code 999", []wsFrame{closeFrame(999, "")}, []uint16{1002}},
-		{"close code 1016 (unassigned)", []wsFrame{closeFrame(1016, "")}, []uint16{1002}},
-		{"close code 5000", []wsFrame{closeFrame(5000, "")}, []uint16{1002}},
-		{"close payload of one byte", []wsFrame{final(opClose, []byte{0x03})}, []uint16{1002}},
+			wsFragment(wsOpBinary, make([]byte, wsMaxSize/2+1)),
+			wsFinal(wsOpContinuation, make([]byte, wsMaxSize/2+1))}, []uint16{1009}},
+		{"RSV1 without an extension", []wsFrame{{fin: true, rsv: 0x40, opcode: wsOpText, payload: []byte("x")}}, []uint16{1002}},
+		{"RSV2", []wsFrame{{fin: true, rsv: 0x20, opcode: wsOpText, payload: []byte("x")}}, []uint16{1002}},
+		{"RSV3 on a ping", []wsFrame{{fin: true, rsv: 0x10, opcode: wsOpPing}}, []uint16{1002}},
+		{"close code 1005 (never sent)", []wsFrame{wsCloseFrame(1005, "")}, []uint16{1002}},
+		{"close code 1006 (never sent)", []wsFrame{wsCloseFrame(1006, "")}, []uint16{1002}},
+		{"close code 1015 (never sent)", []wsFrame{wsCloseFrame(1015, "")}, []uint16{1002}},
+		{"close code 999", []wsFrame{wsCloseFrame(999, "")}, []uint16{1002}},
+		{"close code 1016 (unassigned)", []wsFrame{wsCloseFrame(1016, "")}, []uint16{1002}},
+		{"close code 5000", []wsFrame{wsCloseFrame(5000, "")}, []uint16{1002}},
+		{"close payload of one byte", []wsFrame{wsFinal(wsOpClose, []byte{0x03})}, []uint16{1002}},
 		// §8.1 requires failing the connection; the reason is not a text message, so 1002
 		// fits as well as 1007 (Autobahn's case 7.5.1 accepts either).
-		{"close reason not UTF-8", []wsFrame{closeFrame(1000, "\xc3\x28")}, []uint16{1007, 1002}},
-		{"continuation without a start", []wsFrame{final(opContinuation, []byte("orphan"))}, []uint16{1002}},
+		{"close reason not UTF-8", []wsFrame{wsCloseFrame(1000, "\xc3\x28")}, []uint16{1007, 1002}},
+		{"continuation without a start", []wsFrame{wsFinal(wsOpContinuation, []byte("orphan"))}, []uint16{1002}},
 		{"new message inside a fragmented one", []wsFrame{
-			fragment(opText, []byte("a")), final(opText, []byte("b"))}, []uint16{1002}},
-		{"fragmented ping", []wsFrame{fragment(opPing, []byte("p"))}, []uint16{1002}},
-		{"ping over 125 bytes", []wsFrame{final(opPing, make([]byte, 126))}, []uint16{1002}},
-		{"reserved data opcode 0x3", []wsFrame{final(0x3, nil)}, []uint16{1002}},
-		{"reserved control opcode 0xB", []wsFrame{final(0xB, nil)}, []uint16{1002}},
+			wsFragment(wsOpText, []byte("a")), wsFinal(wsOpText, []byte("b"))}, []uint16{1002}},
+		{"fragmented ping", []wsFrame{wsFragment(wsOpPing, []byte("p"))}, []uint16{1002}},
+		{"ping over 125 bytes", []wsFrame{wsFinal(wsOpPing, make([]byte, 126))}, []uint16{1002}},
+		{"reserved data opcode 0x3", []wsFrame{wsFinal(0x3, nil)}, []uint16{1002}},
+		{"reserved control opcode 0xB", []wsFrame{wsFinal(0xB, nil)}, []uint16{1002}},
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			c, br := wsDial(t, s, "/ws/echo")
-			send(t, c, tc.frames...)
-			expectFailure(t, c, br, tc.codes...)
+			wsSend(t, c, tc.frames...)
+			wsExpectFailure(t, c, br, tc.codes...)
 		})
 	}
 	// After all that the server still echoes.
 	c, br := wsDial(t, s, "/ws/echo")
-	send(t, c, text("still here"))
-	if f, err := readFrame(t, br); err != nil || string(f.payload) != "still here" {
+	wsSend(t, c, wsText("still here"))
+	if f, err := wsReadFrame(t, br); err != nil || string(f.payload) != "still here" {
 		t.Fatalf("echo after the protocol errors: %+v %v\n%s", f, err, s.Output())
 	}
 }
@@ -289,23 +289,23 @@ func fragmentsPingsAndCloseHandshake(t *testing.T, s *server) {
 	t.Run("fragments_with_an_interleaved_ping", func(t *testing.T) {
 		c, br := wsDial(t, s, "/ws/echo")
 		euro := []byte("€")
-		send(t, c, fragment(opText, append([]byte("price "), euro[:1]...)),
-			final(opPing, []byte("are you there")),
-			fragment(opContinuation, euro[1:]),
-			final(opPong, []byte("unsolicited pongs are ignored")),
-			final(opContinuation, []byte(" 5")))
+		wsSend(t, c, wsFragment(wsOpText, append([]byte("price "), euro[:1]...)),
+			wsFinal(wsOpPing, []byte("are you there")),
+			wsFragment(wsOpContinuation, euro[1:]),
+			wsFinal(wsOpPong, []byte("unsolicited pongs are ignored")),
+			wsFinal(wsOpContinuation, []byte(" 5")))
 		// §5.5.2 wants the Pong "as soon as is practical" but does not order it against
 		// the echo of the message around the Ping, so either may come first.
 		var pong, message []byte
 		for gotPong, gotMessage := false, false; !gotPong || !gotMessage; {
-			f, err := readFrame(t, br)
+			f, err := wsReadFrame(t, br)
 			if err != nil {
 				t.Fatalf("pong %v %q, message %v %q: %v", gotPong, pong, gotMessage, message, err)
 			}
 			switch {
-			case f.opcode == opPong && !gotPong:
+			case f.opcode == wsOpPong && !gotPong:
 				gotPong, pong = f.fin, f.payload
-			case f.opcode == opText || f.opcode == opContinuation && !gotMessage:
+			case (f.opcode == wsOpText || f.opcode == wsOpContinuation) && !gotMessage:
 				message = append(message, f.payload...)
 				gotMessage = f.fin
 			default:
@@ -318,17 +318,17 @@ func fragmentsPingsAndCloseHandshake(t *testing.T, s *server) {
 		if string(message) != "price € 5" {
 			t.Fatalf("echo %q", message)
 		}
-		send(t, c, closeFrame(1000, ""))
-		expectClose(t, c, br, 1000)
+		wsSend(t, c, wsCloseFrame(1000, ""))
+		wsExpectClose(t, c, br, 1000)
 	})
 
 	t.Run("binary_message_of_exactly_the_max_size", func(t *testing.T) {
 		c, br := wsDial(t, s, "/ws/echo")
 		payload := bytes.Repeat([]byte{0xA5}, wsMaxSize)
-		send(t, c, final(opBinary, payload))
+		wsSend(t, c, wsFinal(wsOpBinary, payload))
 		var got []byte
 		for {
-			f, err := readFrame(t, br)
+			f, err := wsReadFrame(t, br)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -345,16 +345,16 @@ func fragmentsPingsAndCloseHandshake(t *testing.T, s *server) {
 	for _, code := range []uint16{1000, 1001, 1003, 1011, 3000, 4999} {
 		t.Run("close_"+strconv.Itoa(int(code)), func(t *testing.T) {
 			c, br := wsDial(t, s, "/ws/echo")
-			send(t, c, text("before"), closeFrame(code, "client says bye"))
-			expectClose(t, c, br, code)
+			wsSend(t, c, wsText("before"), wsCloseFrame(code, "client says bye"))
+			wsExpectClose(t, c, br, code)
 		})
 	}
 
 	t.Run("empty_close_is_answered_with_an_empty_close", func(t *testing.T) {
 		c, br := wsDial(t, s, "/ws/echo")
-		send(t, c, final(opClose, nil))
-		f, err := readFrame(t, br)
-		if err != nil || f.opcode != opClose {
+		wsSend(t, c, wsFinal(wsOpClose, nil))
+		f, err := wsReadFrame(t, br)
+		if err != nil || f.opcode != wsOpClose {
 			t.Fatalf("want a Close frame: %+v %v", f, err)
 		}
 		// §5.5.1: no status in the client's Close; the reply carries none or 1000.
@@ -366,16 +366,16 @@ func fragmentsPingsAndCloseHandshake(t *testing.T, s *server) {
 	t.Run("server_initiated_close_then_client_reply", func(t *testing.T) {
 		c, br := wsDial(t, s, "/ws/flood?count=2&size=10")
 		for range 2 {
-			if f, err := readFrame(t, br); err != nil || f.opcode != opBinary || len(f.payload) != 10 {
+			if f, err := wsReadFrame(t, br); err != nil || f.opcode != wsOpBinary || len(f.payload) != 10 {
 				t.Fatalf("want a 10-byte binary message: %+v %v", f, err)
 			}
 		}
-		f, err := readFrame(t, br)
-		if err != nil || f.opcode != opClose || binary.BigEndian.Uint16(f.payload) != 1000 {
+		f, err := wsReadFrame(t, br)
+		if err != nil || f.opcode != wsOpClose || binary.BigEndian.Uint16(f.payload) != 1000 {
 			t.Fatalf("want the handler's Close 1000: %+v %v", f, err)
 		}
-		send(t, c, closeFrame(1000, ""))
-		expectEOF(t, c, br, 5*time.Second)
+		wsSend(t, c, wsCloseFrame(1000, ""))
+		wsExpectEOF(t, c, br, 5*time.Second)
 	})
 }
 
@@ -396,15 +396,15 @@ func knownServerBug(t *testing.T, bug string, broken bool) {
 // the TCP connection (§7.1.1, §5.5.1), which should end the linger at once.
 func failedConnectionClosesOnTheClientsClose(t *testing.T, s *server) {
 	c, br := wsDial(t, s, "/ws/echo")
-	send(t, c, final(opText, []byte{0xff}))
-	code, _ := readClose(t, br)
+	wsSend(t, c, wsFinal(wsOpText, []byte{0xff}))
+	code, _ := wsReadClose(t, br)
 	if code != 1007 {
 		t.Fatalf("close code %d, want 1007", code)
 	}
-	send(t, c, closeFrame(code, ""))
+	wsSend(t, c, wsCloseFrame(code, ""))
 	began := time.Now()
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err := readFrame(t, br)
+	_, err := wsReadFrame(t, br)
 	if !errors.Is(err, io.EOF) {
 		t.Fatalf("the server did not close the connection: %v", err)
 	}
