@@ -7,9 +7,11 @@ command -v curl >/dev/null || need+=(curl)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 # h2load drives many HTTP/2 streams at once in tests/go and in bench/run.sh.
 command -v h2load >/dev/null || need+=(nghttp2-client)
-# Headless Chromium renders /docs (tests/py/test_e2e_openapi.py); npm fetches swagger-ui-dist.
+# Headless Chromium: /docs (test_e2e_openapi.py), WebSocket and EventSource in a page
+# (test_e2e_browser.py), a page over TLS and h2 (tests/go/tls_test.go).
 command -v chromium >/dev/null || need+=(chromium)
-command -v npm >/dev/null || need+=(npm)
+# Node and npm: swagger-ui-dist for /docs, Node's `ws` client (test_e2e_node_clients.py).
+command -v npm >/dev/null || need+=(nodejs npm)
 # The TLS tests make an encrypted PKCS#8 key the way users do.
 command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -206,6 +206,19 @@ def raw_request(host: str, port: int, data: bytes
         return response.status, response.headers, response.read()
 
 
+def handlers_seen(server: LiveServer, closes: int, timeout: float = 5.0) -> dict[str, Any]:
+    """tests/apps/browser_app.py's /seen (what its handlers observed), once `closes`
+    WebSocket closes reached them: a client sees the server's Close frame a moment before the
+    handler gets its disconnect."""
+    deadline = time.monotonic() + timeout
+    with Connection(server.host, server.port) as conn:
+        while True:
+            observed: dict[str, Any] = conn.get_json("/seen")
+            if len(observed["close_codes"]) >= closes or time.monotonic() > deadline:
+                return observed
+            time.sleep(0.02)
+
+
 def any_free_port(host: str) -> int:
     """free_port for IPv6 hosts too (fasterapi.testing.free_port binds IPv4 only)."""
     if ":" not in host:
@@ -236,6 +249,7 @@ __all__ = [
     "ServerProcess",
     "any_free_port",
     "free_port",
+    "handlers_seen",
     "port_is_free",
     "raw_request",
     "run_cli",
