@@ -188,6 +188,9 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 	failed, pong := false, false
 	if len(in) > 0 {
 		failed, pong = readWebSocket(c.ws, q, in)
+		// Pongs (and a failure's Close) go before messages queued meanwhile: a fast handler
+		// may already have answered what was just read.
+		out = c.ws.AppendOutput(out)
 	}
 	if pong && c.pingSent != 0 { // the peer is alive: cancel the deadline, ping again later
 		c.pingSent = 0
