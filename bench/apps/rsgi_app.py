@@ -23,17 +23,17 @@ def cpu_total() -> int:
 
 async def ws_echo(proto: Any) -> None:
     transport = await proto.accept()
-    while True:
-        try:
+    try:
+        while True:
             msg = await transport.receive()
-        except ProtocolClosed:
-            return
-        if msg.kind == WebsocketMessageType.close:
-            return
-        if msg.kind == WebsocketMessageType.string:
-            await transport.send_str(msg.data)
-        else:
-            await transport.send_bytes(msg.data)
+            if msg.kind == WebsocketMessageType.close:
+                return
+            if msg.kind == WebsocketMessageType.string:
+                await transport.send_str(msg.data)
+            else:
+                await transport.send_bytes(msg.data)
+    except ProtocolClosed:  # the client went away mid-exchange
+        pass
 
 
 async def sse(proto: Any) -> None:
@@ -51,7 +51,7 @@ async def sse(proto: Any) -> None:
 
 async def app(scope: Any, proto: Any) -> None:
     path = scope.path
-    if scope.proto == "websocket":
+    if scope.proto == "ws":
         if path == "/ws":
             await ws_echo(proto)
         else:
