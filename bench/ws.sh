@@ -42,6 +42,9 @@ V=../../.venv-bench/bin
 server_cmd() { # run from bench/apps
   case $1 in
     fasterapi) echo "env BENCH_FRAMEWORK=fasterapi $V/fasterapi serve fastapi_app:app --port $PORT --workers 1" ;;
+    # Diagnostic, not a default: pinned to one core Go picks GOMAXPROCS=1, and the
+    # interpreter thread's cgo calls into the server then wait for the event loop's P.
+    fasterapi-gomaxprocs4) echo "env GOMAXPROCS=4 BENCH_FRAMEWORK=fasterapi $V/fasterapi serve fastapi_app:app --port $PORT --workers 1" ;;
     uvicorn+fastapi) echo "$V/uvicorn fastapi_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
     uvicorn+starlette) echo "$V/uvicorn starlette_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
     granian+starlette) echo "$V/granian --interface asgi --port $PORT --workers 1 --log-level warning starlette_app:app" ;;
@@ -68,14 +71,12 @@ stop_server() { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null |
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1==k {print $2}'; }
 
-# measure MODE ARGS... -> the medians "rate p50 p99" of RUNS wsload runs, or "- - -" when
-# a run fails (its error goes to stderr and the table shows "failed").
+# measure MODE ARGS... -> the medians "rate p50 p99" of the RUNS wsload runs that succeeded,
+# or "- - -" when none did (the errors go to stderr and the table shows "failed").
 measure() {
   local mode=$1 rate=() p50=() p99=() line; shift
   for _ in $(seq "$RUNS"); do
-    if ! line=$(taskset -c 1 "$OUT/wsload" "$mode" -duration "$DURATION" "$@"); then
-      echo "- - -"; return
-    fi
+    line=$(taskset -c 1 "$OUT/wsload" "$mode" -duration "$DURATION" "$@") || continue
     echo "  $line" >&2
     if [ "$mode" = sse ]; then
       rate+=("$(field "$line" events_per_s)"); p50+=(0); p99+=(0)
@@ -83,6 +84,7 @@ measure() {
       rate+=("$(field "$line" msgs_per_s)"); p50+=("$(field "$line" p50_ms)"); p99+=("$(field "$line" p99_ms)")
     fi
   done
+  [ ${#rate[@]} -gt 0 ] || { echo "- - -"; return; }
   echo "$(median "${rate[@]}") $(median "${p50[@]}") $(median "${p99[@]}")"
 }
 
@@ -94,7 +96,9 @@ for name in $SERVERS; do
   read -r R[$name,e1] _ _ < <(measure echo -url "$ws" -conns 1 -inflight 32)
   read -r R[$name,e100] _ _ < <(measure echo -url "$ws" -conns 100 -inflight 32)
   read -r R[$name,ping] R[$name,p50] R[$name,p99] < <(measure echo -url "$ws" -conns 1 -inflight 1)
-  read -r R[$name,sse] _ _ < <(measure sse -url "http://127.0.0.1:$PORT/sse" -clients "$SSE_CLIENTS")
+  # A server busy pushing to the clients already connected can take many seconds to accept
+  # the rest, hence the long connect timeout; wsload reports the time as connect_s.
+  read -r R[$name,sse] _ _ < <(measure sse -url "http://127.0.0.1:$PORT/sse" -clients "$SSE_CLIENTS" -connect-timeout 120s)
   stop_server
 done
 
