@@ -16,7 +16,7 @@ TEST_REQS := pytest httpx h2 websockets mypy ruff openapi-spec-validator schemat
 help:
 	@echo "make run    build, install into $(VENV) and serve examples/hello on port $(PORT)"
 	@echo "make test   install what the tests need and run every Go and Python test"
-	@echo "make bench  benchmark against uvicorn, Granian, Starlette and Go net/http (bench/run.sh)"
+	@echo "make bench  benchmark against uvicorn, Granian, Starlette and Go (bench/run.sh, then bench/ws.sh)"
 
 install:
 	@test -n "$(PYTHON)" || { scripts/find-python.sh; exit 1; }

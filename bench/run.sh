@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks FasterAPI against its peers in one run and prints a markdown table. gnet-bare
-# (a gnet loop answering fixed bytes, no Python) is the ceiling for /json.
+# Benchmarks FasterAPI against its peers in one run and prints a markdown table, then runs
+# the WebSocket/SSE benchmark (bench/ws.sh). gnet-bare (a gnet loop answering fixed bytes, no
+# Python) is the ceiling for /json.
 # Each server is pinned to core 0 (taskset -c 0), wrk runs on core 1; every endpoint at each
 # connection count, median of RUNS runs of DURATION after a warm-up.
 #   bench/run.sh
@@ -27,7 +28,7 @@ if ! command -v wrk >/dev/null || ! command -v h2load >/dev/null; then
 fi
 PY=$(scripts/find-python.sh 3.13)
 [ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
-.venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn uvloop httptools granian starlette
+.venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn uvloop httptools granian starlette websockets
 .venv-bench/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
 go build -o "$OUT/nethttp" ./bench/nethttp
 go build -o "$OUT/gnetbare" ./bench/gnetbare
@@ -162,3 +163,6 @@ fi
   done
 } | tee -a "$table"
 echo; echo "full table: $table"
+
+# WebSocket echo and SSE fan-out against the same Python stacks, same pinning.
+echo; BENCH_INSTALLED=1 bench/ws.sh

@@ -5,11 +5,13 @@ import asyncio
 import os
 
 if os.environ.get("BENCH_FRAMEWORK") == "fasterapi":
-    from fasterapi import FastAPI
-    from fasterapi.responses import PlainTextResponse
+    from fasterapi import FastAPI, WebSocket, WebSocketDisconnect
+    from fasterapi.responses import PlainTextResponse, StreamingResponse
 else:
-    from fastapi import FastAPI
-    from fastapi.responses import PlainTextResponse
+    from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+    from fastapi.responses import PlainTextResponse, StreamingResponse
+
+from broadcast import broadcaster
 
 app = FastAPI()
 
@@ -53,3 +55,19 @@ def cpu() -> dict[str, int]:
     for i in range(500):  # ~50 us of pure Python on this machine kind
         total += i * i % 7
     return {"total": total}
+
+
+@app.websocket("/ws")
+async def ws_echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
+@app.get("/sse")
+async def sse() -> StreamingResponse:
+    return StreamingResponse(broadcaster.events(), media_type="text/event-stream",
+                             headers={"cache-control": "no-cache"})

@@ -6,6 +6,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
+from broadcast import broadcaster
+from granian.rsgi import ProtocolClosed, WebsocketMessageType
+
 BIG = json.dumps([{"id": i, "name": f"item-{i}", "tags": ["alpha", "beta"], "price": i * 1.5}
                   for i in range(160)]).encode()
 JSON_HDR = [("content-type", "application/json")]
@@ -18,8 +21,42 @@ def cpu_total() -> int:
     return total
 
 
+async def ws_echo(proto: Any) -> None:
+    transport = await proto.accept()
+    try:
+        while True:
+            msg = await transport.receive()
+            if msg.kind == WebsocketMessageType.close:
+                return
+            if msg.kind == WebsocketMessageType.string:
+                await transport.send_str(msg.data)
+            else:
+                await transport.send_bytes(msg.data)
+    except ProtocolClosed:  # the client went away mid-exchange
+        pass
+
+
+async def sse(proto: Any) -> None:
+    transport = proto.response_stream(200, [("content-type", "text/event-stream"),
+                                            ("cache-control", "no-cache")])
+    events = broadcaster.events()
+    try:
+        async for event in events:
+            await transport.send_bytes(event)
+    except ProtocolClosed:  # the client went away
+        pass
+    finally:
+        await events.aclose()
+
+
 async def app(scope: Any, proto: Any) -> None:
     path = scope.path
+    if scope.proto == "ws":
+        if path == "/ws":
+            await ws_echo(proto)
+        else:
+            proto.close(1008)
+        return
     if path == "/json":
         proto.response_bytes(200, JSON_HDR, b'{"message":"Hello, World!"}')
     elif path == "/plaintext":
@@ -36,6 +73,8 @@ async def app(scope: Any, proto: Any) -> None:
     elif path == "/async":
         await asyncio.sleep(0)
         proto.response_bytes(200, JSON_HDR, b'{"message":"Hello, World!"}')
+    elif path == "/sse":
+        await sse(proto)
     elif path == "/cpu":
         proto.response_bytes(200, JSON_HDR, b'{"total":%d}' % cpu_total())
     else:

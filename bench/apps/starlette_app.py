@@ -1,11 +1,14 @@
-"""The benchmark endpoints on bare Starlette (no FastAPI layer), served by uvicorn."""
+"""The benchmark endpoints on bare Starlette (no FastAPI layer), served by uvicorn and by
+Granian's ASGI interface."""
 
 import asyncio
 
+from broadcast import broadcaster
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 BIG = [{"id": i, "name": f"item-{i}", "tags": ["alpha", "beta"], "price": i * 1.5} for i in range(160)]
 
@@ -42,8 +45,22 @@ async def cpu(request: Request) -> JSONResponse:
     return JSONResponse({"total": total})
 
 
+async def ws_echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
+async def sse(request: Request) -> StreamingResponse:
+    return StreamingResponse(broadcaster.events(), media_type="text/event-stream",
+                             headers={"cache-control": "no-cache"})
+
+
 app = Starlette(routes=[
     Route("/json", json_), Route("/plaintext", plaintext), Route("/items/{item_id}", read_item),
     Route("/big", big), Route("/echo", echo, methods=["POST"]), Route("/async", async_sleep0),
-    Route("/cpu", cpu),
+    Route("/cpu", cpu), WebSocketRoute("/ws", ws_echo), Route("/sse", sse),
 ])

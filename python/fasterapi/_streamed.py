@@ -79,6 +79,15 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
 async def _pieces(iterator: Any, ping: float | None) -> AsyncIterator[Any]:
     """The iterator's pieces; sync iterators step in a worker thread, as in Starlette. With a
     ping interval, an SSE comment is yielded whenever the iterator stays silent that long."""
+    if not ping:  # no keep-alive to interleave: no Task per piece
+        if hasattr(iterator, "__aiter__"):
+            async for item in iterator:
+                yield item
+        else:
+            plain: Iterator[Any] = iter(iterator)
+            while (item := await asyncio.to_thread(next, plain, _DONE)) is not _DONE:
+                yield item
+        return
     if hasattr(iterator, "__aiter__"):
         source = aiter(iterator)
 
