@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 
 import pytest
-from e2e_support import APPS_DIR, handlers_seen
+from e2e_support import app_fixtures, handlers_seen
 
 from fasterapi.testing import LiveServer
 
@@ -24,20 +24,8 @@ CHROMIUM_TIMEOUT = 60.0
 logs: dict[str, str] = {}
 
 
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "browser_app:app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
-
-
-@pytest.fixture(scope="module")
-def fasterapi_server_args() -> list[str]:
-    # One interpreter, so /seen reports every handler's observations.
-    return ["--workers", "1"]
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "browser_app:app", "--workers", "1")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import subprocess
 from typing import Any
 
 import pytest
-from e2e_support import APPS_DIR, REPO_DIR, handlers_seen
+from e2e_support import REPO_DIR, app_fixtures, handlers_seen
 
 from fasterapi.testing import LiveServer
 
@@ -20,20 +20,8 @@ NPM_TIMEOUT = 120.0
 CLIENT_TIMEOUT = 30.0
 
 
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "browser_app:app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
-
-
-@pytest.fixture(scope="module")
-def fasterapi_server_args() -> list[str]:
-    # One interpreter, so /seen reports every handler's observations.
-    return ["--workers", "1"]
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "browser_app:app", "--workers", "1")
 
 
 def pinned_packages_installed() -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import http.client
 
-import pytest
-from e2e_support import APPS_DIR
+from e2e_support import app_fixtures
 
 from fasterapi.testing import LiveServer
 
@@ -15,19 +14,8 @@ from fasterapi.testing import LiveServer
 REQUESTS = 300
 
 
-@pytest.fixture(scope="module")
-def fasterapi_app() -> str:
-    return "stream_app:app"
-
-
-@pytest.fixture(scope="module")
-def fasterapi_app_dir() -> str:
-    return str(APPS_DIR)
-
-
-@pytest.fixture(scope="module")
-def fasterapi_server_args() -> list[str]:
-    return ["--workers", "1"]
+fasterapi_app, fasterapi_app_dir, fasterapi_server_args = app_fixtures(
+    "stream_app:app", "--workers", "1")
 
 
 def test_event_stream_that_ends_at_once_is_always_a_stream(live_server: LiveServer) -> None:
