@@ -56,7 +56,7 @@ func TestAsyncErrorsAndPipelining(t *testing.T) {
 		if r.StatusCode != 500 || r.body != "Internal Server Error" {
 			t.Fatalf("raising async handler: %d %q", r.StatusCode, r.body)
 		}
-		if !strings.Contains(s.Output(), "async handler failed") {
+		if !s.outputSoon("async handler failed") {
 			t.Errorf("traceback not logged:\n%s", s.Output())
 		}
 		// A sync request pipelined behind a slow async one is answered after it.

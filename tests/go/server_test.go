@@ -64,6 +64,19 @@ func (s *server) Output() string {
 	return s.output.String()
 }
 
+// outputSoon reports whether the server's output shows want within a few seconds: what a
+// handler logs reaches the test through a pipe, which may lag behind the HTTP answer.
+func (s *server) outputSoon(want string) bool {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(s.Output(), want) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -366,7 +379,7 @@ func TestStdlibModulesAndCleanShutdown(t *testing.T) {
 			t.Errorf("server embeds %s, venv runs %s", r.body, want)
 		}
 		s.stop(t, true)
-		if !strings.Contains(s.Output(), "printed-by-handler") {
+		if !s.outputSoon("printed-by-handler") {
 			t.Errorf("handler output lost at exit:\n%s", s.Output())
 		}
 	})
