@@ -261,8 +261,10 @@ class TestClient:
         return self.request("DELETE", url, **kwargs)
 
     def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("TestClient.websocket_connect: FasterAPI does not serve "
-                                  "WebSockets yet")
+        raise NotImplementedError(
+            "TestClient.websocket_connect is not supported by FasterAPI's TestClient; the "
+            "server does serve WebSockets, so connect a WebSocket client (e.g. the `websockets` "
+            "package) to client.base_url with the ws:// scheme")
 
     def __getattr__(self, name: str) -> Any:
         # httpx.Client's other attributes (cookies, headers, stream, build_request, ...).
