@@ -197,10 +197,8 @@ func (h *h2session) finishLongLived(id uint32, st *h2stream, r *pybridge.Result)
 			st.parked = false
 			return true, false
 		}
-	case st.wsPending: // the handler ended without accepting: refused (Starlette: 403)
-		if r.Status < 400 {
-			r.Status, r.JSON, r.Head, r.Body = 403, true, nil, []byte(`{"detail":"Forbidden"}`)
-		}
+	case st.wsPending:
+		refuseUnaccepted(r)
 		h.forget(id, 0)
 		return false, false
 	default:

@@ -120,7 +120,7 @@ func (h *h2session) wsOp(id uint32, st *h2stream, q *streamQueue, op streamOp) b
 				st.parked = false
 				h.c.srv.inflight.Add(-1)
 			}
-			h.writeResult(id, st, &pybridge.Result{Status: 403, JSON: true, Body: []byte(`{"detail":"Forbidden"}`)})
+			h.writeResult(id, st, &pybridge.Result{Status: 403, JSON: true, Body: refusedBody})
 			return false
 		}
 		if st.ws != nil {

@@ -194,9 +194,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			out = c.endStream(out)
 		case c.wsPending: // the handler ended without accepting
 			c.wsPending = false
-			if r.Status < 400 {
-				r.Status, r.JSON, r.Head, r.Body = 403, true, nil, []byte(`{"detail":"Forbidden"}`)
-			}
+			refuseUnaccepted(r)
 			c.pending = nil
 			return c.respondResult(out, r, false, false), transport.CloseAfterWrite
 		default:

@@ -23,7 +23,11 @@ const (
 	lingerQuiet = 100 * time.Millisecond
 )
 
-var forbiddenBody = []byte(`{"detail":"no WebSocket route matches this path"}`)
+var (
+	forbiddenBody = []byte(`{"detail":"no WebSocket route matches this path"}`)
+	// refusedBody answers a handshake its handler refused (closed, or ended, before accepting).
+	refusedBody = []byte(`{"detail":"Forbidden"}`)
+)
 
 // isWebSocketUpgrade reports an HTTP/1.1 request asking to become a WebSocket (RFC 6455 §4.1).
 func isWebSocketUpgrade(req *http1.Request) bool {
@@ -67,6 +71,14 @@ func (c *session) serveWebSocket(out []byte, path []byte, sc *scratch) ([]byte, 
 	return out, false
 }
 
+// refuseUnaccepted turns the completion of a WebSocket handler that ended without accepting
+// into the handshake's answer: its own error status if it failed, else 403 (Starlette).
+func refuseUnaccepted(r *pybridge.Result) {
+	if r.Status < 400 {
+		r.Status, r.JSON, r.Head, r.Body = 403, true, nil, refusedBody
+	}
+}
+
 // pump moves a parked request's queued stream operations into out: the WebSocket accept (after
 // which the connection speaks WebSocket), or a streamed response's head and body chunks. It
 // reports whether the connection must close after out is written.
@@ -98,7 +110,7 @@ func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
 			if c.wsPending { // closed before accepting: refused (Starlette answers 403)
 				c.wsPending = false
 				q.close(websocket.CloseNormal)
-				return c.respond(out, 403, jsonType, []byte(`{"detail":"Forbidden"}`), false, false), true
+				return c.respond(out, 403, jsonType, refusedBody, false, false), true
 			}
 		case pybridge.OpHTTPStart:
 			out = c.streamHead(out, op.code, op.data)
