@@ -275,16 +275,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	srv := h.c.srv
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	rawPath, query := st.path, ""
-	if i := strings.IndexByte(st.path, '?'); i >= 0 {
-		rawPath, query = st.path[:i], st.path[i+1:]
-	}
-	sc.raw = append(sc.raw[:0], rawPath...) // pooled: the router wants bytes
-	path := sc.raw
-	if hasPercent(path) {
-		sc.path = percentDecode(sc.path[:0], path)
-		path = sc.path
-	}
+	path, rawPath, query := splitStreamPath(sc, st.path)
 	sc.params.Reset()
 	handle, res, allow, _ := srv.router.Lookup([]byte(st.method), path, &sc.params, sc.redirect[:0])
 	if res == router.Found && srv.mounts != nil && srv.mounts[handle] != nil {
@@ -315,21 +306,9 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 		h.writeResult(id, st, &pybridge.Result{Status: 503, Head: retryAfter, Body: serviceUnavailableBody})
 		return
 	}
-	m := &sc.meta
-	m.Reset()
-	m.SetFieldString(pybridge.FieldMethod, st.method)
-	m.SetField(pybridge.FieldPath, path)
-	m.SetFieldString(pybridge.FieldRawPath, rawPath)
-	m.SetFieldString(pybridge.FieldQuery, query)
-	h.c.setConnFields(m, st.scheme, "2")
-	// HTTP/2 carries the authority as a pseudo-header; the app reads it as Host (RFC 9113 §8.3.1).
-	m.AddHeader([]byte("host"), []byte(st.authority))
-	for _, hd := range st.headers {
-		m.AddHeader([]byte(hd.Name), []byte(hd.Value))
-	}
-	addParams(m, &sc.params)
+	h.streamMeta(sc, st.method, path, rawPath, query, st.scheme, st.authority, st.headers)
 	srv.inflight.Add(1)
-	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), m.Bytes(), st.body)
+	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), sc.meta.Bytes(), st.body)
 	h.releaseBody(st) // the host copied it into the request object
 	if r.Deferred {
 		st.parked = true
@@ -337,6 +316,38 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	}
 	srv.inflight.Add(-1)
 	h.writeResult(id, st, &r)
+}
+
+// splitStreamPath splits a :path into its percent-decoded path (in sc, as the router wants
+// bytes), the raw path and the query.
+func splitStreamPath(sc *scratch, target string) (path []byte, rawPath, query string) {
+	rawPath, query, _ = strings.Cut(target, "?")
+	sc.raw = append(sc.raw[:0], rawPath...)
+	path = sc.raw
+	if hasPercent(path) {
+		sc.path = percentDecode(sc.path[:0], path)
+		path = sc.path
+	}
+	return path, rawPath, query
+}
+
+// streamMeta describes a stream's request to its handler, in sc.meta; sc.params holds the
+// route's parameters.
+func (h *h2session) streamMeta(sc *scratch, method string, path []byte, rawPath, query, scheme,
+	authority string, headers []http2.Header) {
+	m := &sc.meta
+	m.Reset()
+	m.SetFieldString(pybridge.FieldMethod, method)
+	m.SetField(pybridge.FieldPath, path)
+	m.SetFieldString(pybridge.FieldRawPath, rawPath)
+	m.SetFieldString(pybridge.FieldQuery, query)
+	h.c.setConnFields(m, scheme, "2")
+	// HTTP/2 carries the authority as a pseudo-header; the app reads it as Host (RFC 9113 §8.3.1).
+	m.AddHeader([]byte("host"), []byte(authority))
+	for _, hd := range headers {
+		m.AddHeader([]byte(hd.Name), []byte(hd.Value))
+	}
+	addParams(m, &sc.params)
 }
 
 // writeResult sends a handler's answer on its stream. Header lines from the host are

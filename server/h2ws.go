@@ -40,13 +40,7 @@ func (h *h2session) openWebSocket(ev *http2.Event, st *h2stream) {
 	srv := h.c.srv
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	rawPath, query, _ := strings.Cut(ev.Path, "?")
-	sc.raw = append(sc.raw[:0], rawPath...)
-	path := sc.raw
-	if hasPercent(path) {
-		sc.path = percentDecode(sc.path[:0], path)
-		path = sc.path
-	}
+	path, rawPath, query := splitStreamPath(sc, ev.Path)
 	sc.params.Reset()
 	handle, res, _, _ := srv.wsRouter.Lookup([]byte("GET"), path, &sc.params, sc.redirect[:0])
 	if res != router.Found {
@@ -61,21 +55,10 @@ func (h *h2session) openWebSocket(ev *http2.Event, st *h2stream) {
 	if ev.Scheme == "https" {
 		scheme = "wss"
 	}
-	m := &sc.meta
-	m.Reset()
-	m.SetFieldString(pybridge.FieldMethod, "GET")
-	m.SetField(pybridge.FieldPath, path)
-	m.SetFieldString(pybridge.FieldRawPath, rawPath)
-	m.SetFieldString(pybridge.FieldQuery, query)
-	h.c.setConnFields(m, scheme, "2")
-	m.AddHeader([]byte("host"), []byte(ev.Authority))
-	for _, hd := range ev.Headers {
-		m.AddHeader([]byte(hd.Name), []byte(hd.Value))
-	}
-	addParams(m, &sc.params)
+	h.streamMeta(sc, "GET", path, rawPath, query, scheme, ev.Authority, ev.Headers)
 	st.wsPending, st.handshake = true, hs
 	srv.inflight.Add(1)
-	r := srv.caller.Call(handle, h.c.token<<32|uint64(ev.Stream), m.Bytes(), nil)
+	r := srv.caller.Call(handle, h.c.token<<32|uint64(ev.Stream), sc.meta.Bytes(), nil)
 	if !r.Deferred {
 		srv.inflight.Add(-1)
 		st.wsPending = false
