@@ -150,10 +150,7 @@ func (c *session) holdInput(in, out []byte) ([]byte, transport.Action) {
 func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
 	for len(fb.segs) > 0 {
 		seg := &fb.segs[0]
-		buffered := 0
-		if c.info.Outbound != nil {
-			buffered = c.info.Outbound()
-		}
+		buffered := c.outbound()
 		switch {
 		case seg.lit != nil && buffered+len(out) < writeWater:
 			out = append(out, seg.lit...)

@@ -113,7 +113,7 @@ func (h *h2session) pumpFiles() {
 		// drained, so topping it up while it is still draining would grow it by the whole file.
 		for len(fb.segs) > 0 && h.conn.Buffered(id) == 0 {
 			if h.unsent() >= writeWater {
-				if h.c.info.Outbound != nil && h.c.info.Outbound() > 0 {
+				if h.outbound() > 0 {
 					h.c.retryLater() // the socket is full: look again once it had time to drain
 				} else {
 					h.c.info.Wake() // only this turn's output waits: go on once it is written
@@ -155,11 +155,7 @@ func (h *h2session) pumpFiles() {
 
 // unsent is what the connection holds that the socket has not taken yet.
 func (h *h2session) unsent() int {
-	n := len(h.conn.Pending())
-	if h.c.info.Outbound != nil {
-		n += h.c.info.Outbound()
-	}
-	return n
+	return len(h.conn.Pending()) + h.outbound()
 }
 
 // dropFile forgets a stream's file body and closes the file.

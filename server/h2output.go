@@ -34,12 +34,7 @@ const (
 )
 
 // outbound is what the transport holds unsent.
-func (h *h2session) outbound() int {
-	if f := h.c.info.Outbound; f != nil {
-		return f()
-	}
-	return 0
-}
+func (h *h2session) outbound() int { return h.c.outbound() }
 
 // backedUp reports that responses already wait on the peer, so new requests should too.
 func (h *h2session) backedUp() bool {

@@ -83,10 +83,7 @@ func refuseUnaccepted(r *pybridge.Result) {
 // which the connection speaks WebSocket), or a streamed response's head and body chunks. It
 // reports whether the connection must close after out is written.
 func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
-	budget := writeWater - len(out)
-	if c.info.Outbound != nil {
-		budget -= c.info.Outbound()
-	}
+	budget := writeWater - len(out) - c.outbound()
 	if budget <= 0 {
 		c.retryLater()
 		return out, false
@@ -162,6 +159,14 @@ func (c *session) endStream(out []byte) []byte {
 	return out
 }
 
+// outbound is what the transport holds unsent for this connection (loop thread only).
+func (c *session) outbound() int {
+	if f := c.info.Outbound; f != nil {
+		return f()
+	}
+	return 0
+}
+
 // retryLater wakes the connection again soon: its socket was full, and the transport does not
 // report when it drains.
 func (c *session) retryLater() {
@@ -209,11 +214,7 @@ func (c *session) onWebSocket(in, out []byte) ([]byte, transport.Action) {
 		c.deadline.Store(0)
 		c.armPing()
 	}
-	budget := writeWater - len(out)
-	if c.info.Outbound != nil {
-		budget -= c.info.Outbound()
-	}
-	if budget > 0 {
+	if budget := writeWater - len(out) - c.outbound(); budget > 0 {
 		out = c.wsApply(out, q.take(nil, budget))
 	} else {
 		c.retryLater()
