@@ -21,6 +21,7 @@ from ._stream import (
     OP_WS_TEXT,
     Channel,
     Disconnected,
+    header_lines,
 )
 from .requests import Request
 
@@ -59,15 +60,14 @@ class WebSocket(Request):
                      headers: Mapping[str, str] | list[tuple[bytes, bytes]] | None = None) -> None:
         if self.application_state is not WebSocketState.CONNECTING:
             raise RuntimeError('Cannot call "accept" twice or after "close".')
-        data = (subprotocol or "").encode("latin-1") + b"\r\n"
+        protocol = (subprotocol or "").encode("latin-1")
+        if any(c in protocol for c in (b"\r", b"\n", b"\0")):
+            raise ValueError(f"subprotocol {subprotocol!r} contains CR, LF or NUL")
         items = headers.items() if isinstance(headers, Mapping) else (headers or [])
-        for name, value in items:
-            name_b = name.encode("latin-1") if isinstance(name, str) else name
-            value_b = value.encode("latin-1") if isinstance(value, str) else value
-            if any(c in name_b + value_b for c in (b"\r", b"\n", b"\0")):
-                raise ValueError(f"header {name!r} contains CR, LF or NUL")
-            data += name_b + b": " + value_b + b"\r\n"
-        self._send(OP_WS_ACCEPT, 0, data)
+        raw = [(name.encode("latin-1") if isinstance(name, str) else name,
+                value.encode("latin-1") if isinstance(value, str) else value)
+               for name, value in items]
+        self._send(OP_WS_ACCEPT, 0, protocol + b"\r\n" + header_lines(raw))
         self.application_state = WebSocketState.CONNECTED
         self.client_state = WebSocketState.CONNECTED
 
