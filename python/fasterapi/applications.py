@@ -66,11 +66,16 @@ class FasterAPI(APIRouter):
         root_path: str = "",
         root_path_in_servers: bool = True,
         generate_unique_id_function: Callable[[Any], str] | None = None,
+        callbacks: list[Any] | None = None,
+        webhooks: APIRouter | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(default_response_class=default_response_class,
                          dependencies=dependencies, responses=responses,
-                         generate_unique_id_function=generate_unique_id_function)
+                         generate_unique_id_function=generate_unique_id_function,
+                         callbacks=callbacks)
+        # Operations documented under the document's "webhooks", never served.
+        self.webhooks = webhooks or APIRouter()
         # Replacements for dependencies, {original: replacement}, read per request.
         self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
         # Run by the host in every interpreter that serves (fasterapi._lifespan).
@@ -126,7 +131,8 @@ class FasterAPI(APIRouter):
                 title=self.title, version=self.version, openapi_version=self.openapi_version,
                 summary=self.summary, description=self.description,
                 terms_of_service=self.terms_of_service, contact=self.contact,
-                license_info=self.license_info, routes=self.routes, tags=self.openapi_tags,
+                license_info=self.license_info, routes=self.routes,
+                webhooks=self.webhooks.routes, tags=self.openapi_tags,
                 servers=self.servers or None,
                 separate_input_output_schemas=self.separate_input_output_schemas)
         return self.openapi_schema

@@ -71,12 +71,25 @@ def path_param_names(path: str) -> list[str]:
     """Parameter names of a template like "/files/{p:path}", in order.
 
     Checked the way Starlette checks them, so a typo fails at startup rather
-    than as a route the host can never match.
+    than as a route the host can never match. OpenAPI runtime expressions such as
+    "{$request.body.callback_url}" (OpenAPI 3.1 §4.8.18, in callback paths) are text,
+    not parameters.
     """
+    check_served_path(path)
+    return _template_names(path)
+
+
+def check_served_path(path: str) -> None:
+    """Raise ValueError unless `path` can be routed (callbacks and webhooks need not be)."""
     if not path.startswith("/"):
         raise ValueError(f"Routed paths must start with '/': {path!r}")
+
+
+def _template_names(path: str) -> list[str]:
     names: list[str] = []
     for match in _PARAM.finditer(path):
+        if match.group(1).startswith("$"):
+            continue
         name, _, convertor = match.group(1).partition(":")
         if not _NAME.match(name):
             raise ValueError(f"Invalid path parameter {match.group(0)!r} in {path!r}")
@@ -172,7 +185,9 @@ class APIRoute:
     ) -> None:
         self.path = path
         self.endpoint = endpoint
-        self.param_names = path_param_names(path)
+        # A webhook ("new-subscription") or a callback ("{$callback_url}/events") only
+        # documents a request the app sends; served routes are checked by table_entry().
+        self.param_names = _template_names(path)
         ordered: list[str] = []
         for method in methods or ("GET",):
             upper = method.upper()
@@ -198,6 +213,7 @@ class APIRoute:
         self.operation_id: str | None = options.get("operation_id")
         self.include_in_schema: bool = options.get("include_in_schema", True)
         self.openapi_extra: dict[str, Any] | None = options.get("openapi_extra")
+        self.callbacks: list[Any] = list(options.get("callbacks") or [])
         self.path_format = _CONVERTOR.sub(r"{\1}", path)
         self.tags = list(tags or [])
         self.responses = dict(responses or {})
@@ -272,6 +288,7 @@ class APIRoute:
 
     def table_entry(self) -> tuple[str, tuple[str, ...], int, str]:
         """(template, methods, default status, name) as the host consumes it."""
+        check_served_path(self.path)
         methods = list(self._method_list)
         if "GET" in methods and "HEAD" not in methods:
             methods.append("HEAD")
@@ -588,6 +605,9 @@ class APIRouter:
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
         self.generate_unique_id_function = options.get("generate_unique_id_function")
+        # Routes that document requests the app sends back (OpenAPI callbacks), added to
+        # every route of this router.
+        self.callbacks: list[Any] = list(options.get("callbacks") or [])
         self.routes: list[APIRoute | APIWebSocketRoute] = []
 
     def add_api_route(
@@ -610,6 +630,8 @@ class APIRouter:
             options["include_in_schema"] = False
         if self.generate_unique_id_function is not None:
             options.setdefault("generate_unique_id_function", self.generate_unique_id_function)
+        if self.callbacks:
+            options["callbacks"] = [*self.callbacks, *(options.get("callbacks") or [])]
         route = APIRoute(
             self.prefix + path, endpoint, methods=methods, status_code=status_code, name=name,
             response_class=response_class or self.default_response_class,
@@ -718,6 +740,8 @@ class APIRouter:
                 extra["deprecated"] = deprecated
             if not include_in_schema:
                 extra["include_in_schema"] = False
+            if options.get("callbacks"):
+                extra["callbacks"] = [*options["callbacks"], *(extra.get("callbacks") or [])]
             self.add_api_route(
                 prefix + route.path, route.endpoint,
                 dependencies=[*(dependencies or []), *route.dependencies],

@@ -28,8 +28,7 @@ import fasterapi.security  # noqa: E402
 # differences outside the document (README, "OpenAPI and docs"): the docs routes join
 # app.routes when the server asks for the route table, not in the constructor; the /docs,
 # /redoc and OAuth2 redirect pages are not byte-identical
-# (test_served_documents_and_pages_match_fastapi compares their status and content type);
-# callbacks and webhooks raise NotImplementedError.
+# (test_served_documents_and_pages_match_fastapi compares their status and content type).
 DEVIATIONS: list[tuple[str, str]] = [
     # FastAPI names a multi-method route's operationId after whichever method its `methods`
     # set yields first (hash order, so it can change between runs); FasterAPI takes the
