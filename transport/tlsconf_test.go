@@ -1,77 +1,17 @@
 package transport
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fasterapi/fasterapi/internal/testcert"
 )
-
-// testCA issues certificates for the tests; everything is generated at test time.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newTestCA(t *testing.T) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
-
-// issue returns a PEM certificate for names (DNS names or IPs) and its PEM PKCS#8 key.
-func (ca *testCA) issue(t *testing.T, serial int64, client bool, names ...string) (certPEM, keyPEM []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "test " + names[0]},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	if client {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})
-}
 
 func writeFile(t *testing.T, dir, name string, data []byte) string {
 	t.Helper()
@@ -128,9 +68,9 @@ func handshake(t *testing.T, cfg *tls.Config, client *tls.Config) (tls.Connectio
 
 func TestTLSStoreChoosesTheCertificateBySNI(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c1, k1 := ca.issue(t, 10, false, "one.test", "127.0.0.1")
-	c2, k2 := ca.issue(t, 20, false, "two.test")
+	ca := testcert.New(t)
+	c1, k1 := ca.Issue(t, 10, false, "one.test", "127.0.0.1")
+	c2, k2 := ca.Issue(t, 20, false, "two.test")
 	store, err := NewTLSStore(TLSFiles{Certs: []CertKey{
 		{writeFile(t, dir, "c1.pem", c1), writeFile(t, dir, "k1.pem", k1)},
 		{writeFile(t, dir, "c2.pem", c2), writeFile(t, dir, "k2.pem", k2)},
@@ -139,7 +79,7 @@ func TestTLSStoreChoosesTheCertificateBySNI(t *testing.T) {
 		t.Fatal(err)
 	}
 	roots := x509.NewCertPool()
-	roots.AddCert(ca.cert)
+	roots.AddCert(ca.Cert)
 	for name, serial := range map[string]int64{"one.test": 10, "two.test": 20, "": 10, "other.test": 10} {
 		st, err := handshake(t, store.Config(), &tls.Config{ServerName: name, RootCAs: roots, InsecureSkipVerify: name == "" || name == "other.test"})
 		if err != nil {
@@ -153,8 +93,8 @@ func TestTLSStoreChoosesTheCertificateBySNI(t *testing.T) {
 
 func TestTLSStoreNegotiatesALPNAndVersions(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c, k := ca.issue(t, 10, false, "one.test")
+	ca := testcert.New(t)
+	c, k := ca.Issue(t, 10, false, "one.test")
 	store, err := NewTLSStore(TLSFiles{Certs: []CertKey{{writeFile(t, dir, "c.pem", c), writeFile(t, dir, "k.pem", k)}}})
 	if err != nil {
 		t.Fatal(err)
@@ -183,8 +123,8 @@ func TestTLSStoreNegotiatesALPNAndVersions(t *testing.T) {
 
 func TestTLSStoreReloadSwapsAndKeepsTheOldOnError(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c1, k1 := ca.issue(t, 10, false, "one.test")
+	ca := testcert.New(t)
+	c1, k1 := ca.Issue(t, 10, false, "one.test")
 	certFile, keyFile := writeFile(t, dir, "c.pem", c1), writeFile(t, dir, "k.pem", k1)
 	store, err := NewTLSStore(TLSFiles{Certs: []CertKey{{certFile, keyFile}}})
 	if err != nil {
@@ -197,7 +137,7 @@ func TestTLSStoreReloadSwapsAndKeepsTheOldOnError(t *testing.T) {
 		}
 		return st.PeerCertificates[0].SerialNumber.Int64()
 	}
-	c2, k2 := ca.issue(t, 20, false, "one.test")
+	c2, k2 := ca.Issue(t, 20, false, "one.test")
 	writeFile(t, dir, "c.pem", c2)
 	writeFile(t, dir, "k.pem", k2)
 	if got := serial(); got != 10 {
@@ -220,15 +160,15 @@ func TestTLSStoreReloadSwapsAndKeepsTheOldOnError(t *testing.T) {
 
 func TestTLSStoreClientCertificates(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c, k := ca.issue(t, 10, false, "one.test")
-	cc, ck := ca.issue(t, 30, true, "client")
+	ca := testcert.New(t)
+	c, k := ca.Issue(t, 10, false, "one.test")
+	cc, ck := ca.Issue(t, 30, true, "client")
 	clientCert, err := tls.X509KeyPair(cc, ck)
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := TLSFiles{Certs: []CertKey{{writeFile(t, dir, "c.pem", c), writeFile(t, dir, "k.pem", k)}},
-		CACerts: writeFile(t, dir, "ca.pem", ca.pem)}
+		CACerts: writeFile(t, dir, "ca.pem", ca.PEM)}
 	for reqs, wantBare := range map[int]bool{0: true, 1: true, 2: false} {
 		files.CertReqs = reqs
 		store, err := NewTLSStore(files)
@@ -247,8 +187,8 @@ func TestTLSStoreClientCertificates(t *testing.T) {
 
 func TestTLSStoreReadsTheKeyFromTheCertificateFile(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c, k := ca.issue(t, 10, false, "one.test")
+	ca := testcert.New(t)
+	c, k := ca.Issue(t, 10, false, "one.test")
 	store, err := NewTLSStore(TLSFiles{Certs: []CertKey{{CertFile: writeFile(t, dir, "both.pem", append(c, k...))}}})
 	if err != nil {
 		t.Fatal(err)
@@ -260,9 +200,9 @@ func TestTLSStoreReadsTheKeyFromTheCertificateFile(t *testing.T) {
 
 func TestTLSStoreErrorsNameTheFileAndTheFix(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c1, k1 := ca.issue(t, 10, false, "one.test")
-	_, k2 := ca.issue(t, 20, false, "two.test")
+	ca := testcert.New(t)
+	c1, k1 := ca.Issue(t, 10, false, "one.test")
+	_, k2 := ca.Issue(t, 20, false, "two.test")
 	cert, key := writeFile(t, dir, "c.pem", c1), writeFile(t, dir, "k.pem", k1)
 	other := writeFile(t, dir, "other.pem", k2)
 	garbage := writeFile(t, dir, "garbage.pem", []byte("not pem"))

@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fasterapi/fasterapi/internal/testcert"
 )
 
 func TestLegacyEncryptedPEMKey(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c, k := ca.issue(t, 10, false, "one.test")
+	ca := testcert.New(t)
+	c, k := ca.Issue(t, 10, false, "one.test")
 	block, _ := pem.Decode(k)
 	key, _ := x509.ParsePKCS8PrivateKey(block.Bytes)
 	ecDER, err := x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
@@ -36,8 +38,8 @@ func TestPKCS8EncryptedKeyFromOpenSSL(t *testing.T) {
 		t.Skip("openssl is not installed: cannot make a PKCS#8 encrypted key the way users do")
 	}
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c, k := ca.issue(t, 10, false, "one.test")
+	ca := testcert.New(t)
+	c, k := ca.Issue(t, 10, false, "one.test")
 	plain := writeFile(t, dir, "plain.pem", k)
 	for _, cipher := range []string{"aes256", "aes128"} {
 		encrypted := filepath.Join(dir, cipher+".pem")

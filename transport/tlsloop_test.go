@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fasterapi/fasterapi/internal/testcert"
 )
 
 // lineSession answers each line with what the connection says about itself, and closes on
@@ -57,8 +59,8 @@ func freeTestPort(t *testing.T) int {
 func startTLSServer(t *testing.T, noCleartext bool) (*Server, int, int) {
 	t.Helper()
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	c, k := ca.issue(t, 10, false, "127.0.0.1")
+	ca := testcert.New(t)
+	c, k := ca.Issue(t, 10, false, "127.0.0.1")
 	store, err := NewTLSStore(TLSFiles{Certs: []CertKey{{writeFile(t, dir, "c.pem", c), writeFile(t, dir, "k.pem", k)}}})
 	if err != nil {
 		t.Fatal(err)

@@ -3,17 +3,13 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -25,32 +21,22 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fasterapi/fasterapi/internal/testcert"
 )
 
-// certAuthority issues the certificates of these tests, generated at test time.
+// certAuthority writes the certificates of these tests, generated at test time, as files
+// the server's --ssl-* flags read.
 type certAuthority struct {
-	cert    *x509.Certificate
-	key     *ecdsa.PrivateKey
+	*testcert.Authority
 	pemFile string
 	dir     string
 }
 
 func newCertAuthority(t *testing.T) *certAuthority {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "fasterapi test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IsCA: true,
-		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	ca := &certAuthority{cert: cert, key: key, dir: t.TempDir()}
-	ca.pemFile = ca.write(t, "ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	ca := &certAuthority{Authority: testcert.New(t), dir: t.TempDir()}
+	ca.pemFile = ca.write(t, "ca.pem", ca.PEM)
 	return ca
 }
 
@@ -67,33 +53,8 @@ func (ca *certAuthority) write(t *testing.T, name string, data []byte) string {
 // subject alternative names, and returns their paths.
 func (ca *certAuthority) issue(t *testing.T, name string, serial int64, client bool, sans ...string) (string, string) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	if client {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	}
-	for _, n := range sans {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca.write(t, name+".crt", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		ca.write(t, name+".key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}))
+	certPEM, keyPEM := ca.Issue(t, serial, client, sans...)
+	return ca.write(t, name+".crt", certPEM), ca.write(t, name+".key", keyPEM)
 }
 
 func tlsApps(t *testing.T) string { return repoDir(t, "tests", "apps") }
