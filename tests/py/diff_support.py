@@ -114,6 +114,7 @@ class ServerPair:
     """One app of tests/apps/diff under uvicorn + FastAPI and under FasterAPI."""
 
     def __init__(self, module: str, fasterapi_args: tuple[str, ...] = ()) -> None:
+        self.module = module
         spec = f"{module}:app"
         port = free_port()
         self.reference = LiveServer(
