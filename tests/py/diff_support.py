@@ -147,8 +147,9 @@ class ServerPair:
     def __exit__(self, *exc_info: object) -> None:
         for client in self.clients:
             client.close()
-        for server in (self.reference, self.ours):
-            server.close()
+        with ThreadPoolExecutor(2) as pool:
+            for server in (self.reference, self.ours):
+                pool.submit(server.close)
 
     def send(self, case: Case) -> tuple[Answer, Answer]:
         """The answers of FastAPI and of FasterAPI to `case`."""
