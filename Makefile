@@ -8,8 +8,14 @@ VENV := .venv
 TEST_PYTHONS := 3.12 3.13
 FUZZTIME ?= 15s
 PORT ?= 8000
-# Test clients and tools installed from PyPI into each test venv, as a user would.
-TEST_REQS := pytest httpx h2 websockets mypy ruff openapi-spec-validator schemathesis
+# Test clients and tools installed from PyPI into each test venv, as a user would (pydantic:
+# FasterAPI hands pydantic models to it, and the differential tests serve some).
+TEST_REQS := pytest httpx h2 websockets mypy ruff openapi-spec-validator schemathesis pydantic
+# The reference for the differential tests (tests/py/test_diff_*.py serve the same apps with
+# uvicorn + FastAPI from it): PyPI's current FastAPI, in a venv of its own so that FasterAPI's
+# tests never see it. `rm -rf .venv-ref` before `make test` takes newer releases.
+REF_VENV := .venv-ref
+REF_REQS := fastapi uvicorn python-multipart httpx pytest
 
 .PHONY: help run install test setup go-vet go-test fuzz py-test lint bench clean
 
@@ -51,8 +57,13 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime $(FUZZTIME) ./server/ && \
 	go test -run '^$$' -fuzz '^FuzzNormPath$$' -fuzztime $(FUZZTIME) ./server/
 
-.PHONY: venvs
+.PHONY: venvs venv-ref
 venvs: $(foreach v,$(TEST_PYTHONS),venv-$(v))
+
+venv-ref:
+	@py=$$(scripts/find-python.sh 3.13); \
+	[ -x $(REF_VENV)/bin/python ] || $$py -m venv $(REF_VENV); \
+	$(REF_VENV)/bin/pip install -q --disable-pip-version-check $(REF_REQS)
 
 venv-%:
 	@py=$$(scripts/find-python.sh $*); v=.venv-test-$*; \
@@ -60,11 +71,13 @@ venv-%:
 	$$v/bin/pip install -q --disable-pip-version-check $(TEST_REQS) && \
 	$$v/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
 
-py-test: venvs
+py-test: venvs venv-ref
 	for v in $(TEST_PYTHONS); do \
 		echo "== Python $$v"; \
 		.venv-test-$$v/bin/python -m pytest -q -p no:cacheprovider python/tests build_backend tests/py; \
 	done
+	@echo "== python/tests beside FastAPI ($(REF_VENV))"
+	$(REF_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
 
 lint: venvs
 	eval "$$(scripts/cgo-env.sh)"; go tool golangci-lint run ./...
@@ -75,4 +88,4 @@ bench:
 	bench/run.sh
 
 clean:
-	rm -rf $(VENV) .venv-test-* build dist
+	rm -rf $(VENV) .venv-test-* $(REF_VENV) build dist

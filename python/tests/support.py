@@ -1,9 +1,9 @@
-"""Test helpers: a stand-in for the Go host, and a FastAPI reference client.
+"""Test helpers: a stand-in for the Go host.
 
 `HostClient` does what the host does around `_dispatch`: pick the route from
 the route table, build the raw request, and turn a plain return value into
 JSON with the route's default status. That lets unit tests talk HTTP-ish
-without a server, and lets the same calls be made against real FastAPI.
+without a server (tests/py/test_diff_*.py compare the real server with FastAPI).
 """
 
 from __future__ import annotations
@@ -108,13 +108,3 @@ class HostClient:
     def delete(self, url: str, **kwargs: Any) -> Result:
         return self.request("DELETE", url, **kwargs)
 
-
-def fastapi_client(app: Any) -> Any:
-    """A TestClient for a real FastAPI app that reports 500s as responses."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-
-    return TestClient(app, raise_server_exceptions=False)

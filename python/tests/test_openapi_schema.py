@@ -1,6 +1,6 @@
 """fasterapi.openapi.schema: JSON Schema from type hints, pydantic v2's shapes and names.
 
-(The same shapes are compared with real FastAPI/pydantic in test_openapi_compat.py; these
+(tests/py/test_diff_openapi.py compares the same shapes with real FastAPI and pydantic; these
 tests pin them without FastAPI installed.)
 """
 

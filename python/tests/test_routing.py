@@ -98,6 +98,37 @@ def test_router_prefixes_and_include() -> None:
         APIRouter(prefix="users/")
 
 
+def test_route_table_rows() -> None:
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int) -> int:
+        return item_id
+
+    @app.get("/files/{file_path:path}")
+    def files(file_path: str) -> str:
+        return file_path
+
+    @app.post("/created", status_code=201)
+    def created() -> None: ...
+
+    @app.delete("/gone", status_code=204)
+    def gone() -> None: ...
+
+    @app.api_route("/multi", methods=["get", "post"])
+    def multi() -> None: ...
+
+    table = app.route_table()
+    # The OpenAPI document and docs pages come first, as in FastAPI.
+    assert [row[0] for row in table[:4]] == ["/openapi.json", "/docs", "/docs/oauth2-redirect",
+                                             "/redoc"]
+    assert table[4:] == [("/items/{item_id}", ("GET", "HEAD"), 200, "read_item"),
+                         ("/files/{file_path:path}", ("GET", "HEAD"), 200, "files"),
+                         ("/created", ("POST",), 201, "created"),
+                         ("/gone", ("DELETE",), 204, "gone"),
+                         ("/multi", ("GET", "POST", "HEAD"), 200, "multi")]
+
+
 def test_every_method_decorator() -> None:
     app = FastAPI()
     for method in ("get", "post", "put", "patch", "delete", "options", "head", "trace"):

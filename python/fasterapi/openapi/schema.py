@@ -180,9 +180,13 @@ class SchemaGenerator:
             if isinstance(item, FieldInfo):
                 given.update(item.constraints())
         if _is_union(annotation):
-            members = typing.get_args(annotation)
-            return {"anyOf": [self.type_schema(m, mode, given) if m is not type(None)
-                              else {"type": "null"} for m in members]}
+            members = [self.type_schema(m, mode, given) if m is not type(None)
+                       else {"type": "null"} for m in typing.get_args(annotation)]
+            # pydantic lifts the members of a member that is nothing but an anyOf (a
+            # Decimal's number/string) into the union's own anyOf.
+            return {"anyOf": [flat for member in members
+                              for flat in (member["anyOf"] if member.keys() == {"anyOf"}
+                                           else [member])]}
         schema = self._bare(annotation, mode)
         if given:
             _apply_constraints(schema, given)
