@@ -42,6 +42,8 @@ type formCollector struct {
 	content []byte
 	spill   *os.File
 	size    int64
+	// inMemory keeps every file part in memory (no temporary files).
+	inMemory bool
 }
 
 // newFormCollector starts a form record for a body of the given Content-Type.
@@ -109,7 +111,7 @@ func (c *formCollector) take(events []form.Event) error {
 // data keeps a part's content in memory up to spoolThreshold, then in a temporary file.
 func (c *formCollector) data(b []byte) error {
 	c.size += int64(len(b))
-	if c.spill == nil && (!c.part.IsFile || c.size <= spoolThreshold) {
+	if c.spill == nil && (!c.part.IsFile || c.size <= spoolThreshold || c.inMemory) {
 		c.content = append(c.content, b...)
 		return nil
 	}
@@ -202,6 +204,26 @@ func (s *Server) parseForm(handle int, contentType, body []byte) (c *formCollect
 	}
 	return nil, &pybridge.Result{Status: 500, Head: []byte("content-type: text/plain; charset=utf-8\r\n"),
 		Body: []byte("Internal Server Error")}
+}
+
+// parseFormInMemory is the pybridge.FormParser: a whole body whose route did not have Go
+// parse it (Request.form() elsewhere), file parts kept in memory, as the body already is.
+func parseFormInMemory(contentType, body []byte) (record []byte, refusal string) {
+	c, err := newFormCollector(contentType)
+	if err == nil {
+		c.inMemory = true
+		if err = c.feed(body); err == nil {
+			record, err = c.finish()
+		}
+	}
+	if err != nil {
+		var fe *form.Error
+		if errors.As(err, &fe) {
+			return nil, fe.Message
+		}
+		return nil, err.Error()
+	}
+	return record, ""
 }
 
 // detailJSON is FastAPI's error body {"detail": msg}.

@@ -98,6 +98,7 @@ func New(routes []pyhost.Route, caller Caller, opts Options, draining func() boo
 	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, hasWebSocket: hasWS, draining: draining,
 		mounts: mounts, formRoutes: formRouteTable(routes)}
 	s.tickDate(time.Now())
+	pybridge.SetFormParser(parseFormInMemory)
 	return s, nil
 }
 

@@ -126,7 +126,7 @@ func extValue(v []byte) (decoded []byte, ok bool) {
 		return nil, false
 	}
 	charset, text := v[:first], v[first+1+second+1:]
-	raw, ok := percentDecode(text, false)
+	raw, ok := percentDecode(text)
 	if !ok {
 		return nil, false
 	}
@@ -150,10 +150,9 @@ func appendLatin1(out []byte, c byte) []byte {
 	return append(out, 0xC0|c>>6, 0x80|c&0x3F)
 }
 
-// percentDecode decodes %XX escapes, and '+' as a space when plus is set. A '%' that does
-// not start an escape is kept as it is (WHATWG's leniency) and makes ok false, for callers
-// that must refuse it.
-func percentDecode(b []byte, plus bool) ([]byte, bool) {
+// percentDecode decodes the %XX escapes of an RFC 8187 value; ok is false when a '%' does
+// not start one.
+func percentDecode(b []byte) ([]byte, bool) {
 	out := make([]byte, 0, len(b))
 	ok := true
 	for i := 0; i < len(b); i++ {
@@ -165,8 +164,6 @@ func percentDecode(b []byte, plus bool) ([]byte, bool) {
 		case c == '%':
 			ok = false
 			out = append(out, c)
-		case c == '+' && plus:
-			out = append(out, ' ')
 		default:
 			out = append(out, c)
 		}

@@ -72,10 +72,28 @@ func (u *urlencoded) endField(tail []byte) error {
 		return u.err
 	}
 	name, value, _ := bytes.Cut(raw, []byte("="))
-	decodedName, _ := percentDecode(name, true)
-	decodedValue, _ := percentDecode(value, true)
-	part := &Part{Name: decodedName}
+	part := &Part{Name: decodeField(name)}
 	u.events = append(u.events, Event{Kind: PartStart, Part: part},
-		Event{Kind: PartData, Data: decodedValue}, Event{Kind: PartEnd})
+		Event{Kind: PartData, Data: decodeField(value)}, Event{Kind: PartEnd})
 	return nil
+}
+
+// decodeField decodes a name or value as Starlette does (unquote_plus of the latin-1
+// text): '+' is a space, %XX escapes are bytes (UTF-8 text, for the reader to decode), and
+// a raw byte above 0x7F, which a browser would have escaped, is the latin-1 character.
+func decodeField(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '%' && i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]):
+			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
+			i += 2
+		case c == '+':
+			out = append(out, ' ')
+		default:
+			out = appendLatin1(out, c)
+		}
+	}
+	return out
 }

@@ -11,9 +11,10 @@ const ueType = "application/x-www-form-urlencoded"
 func TestURLEncoded(t *testing.T) {
 	// The same body as python-multipart parses for Starlette: '&' only, empty fields
 	// skipped, a bare name has an empty value, bad escapes kept, ';' is data.
-	body := "a=1&&b&c=%zz&d=x+y%20z;e=3&=v&k=&%C3%A9=%e2%82%ac"
+	body := "a=1&&b&c=%zz&d=x+y%20z;e=3&=v&k=&%C3%A9=%e2%82%ac&raw=\xe9"
 	want := []collected{{Name: "a", Data: "1"}, {Name: "b"}, {Name: "c", Data: "%zz"},
-		{Name: "d", Data: "x y z;e=3"}, {Name: "", Data: "v"}, {Name: "k"}, {Name: "é", Data: "€"}}
+		{Name: "d", Data: "x y z;e=3"}, {Name: "", Data: "v"}, {Name: "k"}, {Name: "é", Data: "€"},
+		{Name: "raw", Data: "é"}}
 	for _, step := range []int{0, 1, 2, 3, 4, 9} {
 		got, err := parseChunks(t, ueType, body, Limits{}, step)
 		if err != nil {
