@@ -13,7 +13,8 @@ from .applications import FastAPI, FasterAPI
 from .background import BackgroundTasks
 from .exceptions import HTTPException, RequestValidationError, WebSocketException
 from .models import Field, Model, ValidationError
-from .params import Body, Cookie, Depends, Header, Path, Query, Security
+from ._forms import UploadFile
+from .params import Body, Cookie, Depends, File, Form, Header, Path, Query, Security
 from .requests import Request
 from .responses import (
     HTMLResponse,
@@ -35,6 +36,8 @@ __all__ = [
     "FastAPI",
     "FasterAPI",
     "Field",
+    "File",
+    "Form",
     "HTMLResponse",
     "HTTPException",
     "Header",
@@ -49,6 +52,7 @@ __all__ = [
     "Response",
     "Security",
     "StreamingResponse",
+    "UploadFile",
     "ValidationError",
     "WebSocket",
     "WebSocketDisconnect",

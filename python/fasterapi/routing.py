@@ -270,12 +270,18 @@ class APIRoute:
         return [(plan.call, plan.security_scopes) for plan in self.plan.walk()[1:]
                 if isinstance(plan.call, SecurityBase)]
 
-    def table_entry(self) -> tuple[str, tuple[str, ...], int, str]:
-        """(template, methods, default status, name) as the host consumes it."""
+    def table_entry(self) -> tuple[Any, ...]:
+        """(template, methods, default status, name[, options]) as the host consumes it.
+
+        The options tell the host to parse form bodies for routes with form parameters.
+        """
         methods = list(self._method_list)
         if "GET" in methods and "HEAD" not in methods:
             methods.append("HEAD")
-        return (self.path, tuple(methods), self.status_code or 200, self.name)
+        entry = (self.path, tuple(methods), self.status_code or 200, self.name)
+        if self.plan.form_body:
+            return (*entry, {"form": True})
+        return entry
 
     def copy_options(self) -> dict[str, Any]:
         """Keyword arguments that recreate this route (for include_router)."""
@@ -345,7 +351,7 @@ class APIRoute:
         if overrides:
             def resolve(declared: Plan) -> Plan:
                 return self._override(declared, overrides)
-        return SolveContext(raw, app, self.plan.embed_body, resolve)
+        return SolveContext(raw, app, self.plan.embed_body, resolve, self.plan.form_body)
 
     def _override(self, declared: Plan, overrides: dict[Any, Any]) -> Plan:
         """The plan of the callable that `app.dependency_overrides` puts in place of one."""
