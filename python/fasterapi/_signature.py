@@ -367,3 +367,8 @@ def _is_form_model(annotation: Any) -> bool:
     from .models import Model
 
     return issubclass(annotation, Model) or is_pydantic_model(annotation)
+
+
+def is_binary_file(annotation: Any) -> bool:
+    """An UploadFile or bytes (or a list of them): OpenAPI shows it as binary content."""
+    return _is_upload_annotation(annotation) or _wants_bytes(annotation)

@@ -27,7 +27,7 @@ from ._plan import SolveContext, run_async, run_sync, solve_values, unwind
 from ._response import ResponseField, response_field
 from ._signature import build_dependency, build_plan, call_kind, describe
 from .encoders import jsonable_encoder
-from .params import Depends
+from .params import Depends, File, Form
 from .responses import JSONResponse, Response
 
 if TYPE_CHECKING:
@@ -120,9 +120,16 @@ class ParamInfo:
     has_factory: bool = False
     # Body parameters: the request's media type (Body(media_type=...)).
     media_type: str | None = None
+    # Form fields: `form` for Form()/File(), `form_model` for a model made of the whole
+    # form, `binary` for a File() that is an UploadFile or bytes (or a list of them).
+    form: bool = False
+    form_model: bool = False
+    binary: bool = False
 
     @classmethod
     def from_spec(cls, spec: ParamSpec) -> ParamInfo:
+        from ._signature import is_binary_file
+
         info = spec.info
         return cls(
             location=spec.source, name=spec.name, alias=spec.key, annotation=spec.annotation,
@@ -137,6 +144,8 @@ class ParamInfo:
             extra=dict(info.extra) if info is not None else {},
             has_factory=spec.default_factory is not None,
             media_type=getattr(info, "media_type", None),
+            form=isinstance(info, Form), form_model=spec.form_model,
+            binary=isinstance(info, File) and is_binary_file(spec.annotation),
         )
 
 

@@ -337,10 +337,10 @@ class OAuth2PasswordRequestFormStrict(OAuth2PasswordRequestForm):
         self,
         grant_type: Annotated[str, Form(pattern="^password$")],
         username: Annotated[str, Form()],
-        password: Annotated[str, Form(json_schema_extra={"format": "password"})],
+        password: Annotated[str, Form()],
         scope: Annotated[str, Form()] = "",
         client_id: Annotated[str | None, Form()] = None,
-        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+        client_secret: Annotated[str | None, Form()] = None,
     ) -> None:
         super().__init__(grant_type=grant_type, username=username, password=password,
                          scope=scope, client_id=client_id, client_secret=client_secret)
