@@ -286,7 +286,7 @@ func windowsBaseName(v []byte) []byte {
 // content passes on a part's content up to the next delimiter.
 func (m *multipart) content(b []byte) (int, *Error) {
 	end := bytes.Index(b, m.delim)
-	data := b
+	var data []byte
 	if end >= 0 {
 		data = b[:end]
 	} else {

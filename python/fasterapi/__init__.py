@@ -8,12 +8,12 @@ every sub-interpreter of the host imports this package.
 from __future__ import annotations
 
 from . import status
+from ._forms import UploadFile
 from ._version import __version__
 from .applications import FastAPI, FasterAPI
 from .background import BackgroundTasks
 from .exceptions import HTTPException, RequestValidationError, WebSocketException
 from .models import Field, Model, ValidationError
-from ._forms import UploadFile
 from .params import Body, Cookie, Depends, File, Form, Header, Path, Query, Security
 from .requests import Request
 from .responses import (

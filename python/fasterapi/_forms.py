@@ -222,9 +222,10 @@ def form_of(raw: Any) -> FormData:
     if not is_form_content_type(content_type):
         return FormData()
     try:
-        import _fasterapi  # type: ignore[import-not-found]
+        import _fasterapi
     except ImportError:
-        raise RuntimeError("parsing a form needs the FasterAPI server (`fasterapi serve`)") from None
+        raise RuntimeError("parsing a form needs the FasterAPI server "
+                           "(`fasterapi serve`)") from None
     from .exceptions import HTTPException
 
     assert content_type is not None

@@ -19,9 +19,9 @@ from copy import deepcopy
 from typing import TYPE_CHECKING, Any
 
 from ._body import ABSENT, read_body
-from ._forms import FormData, UploadFile, form_of
 from ._concurrency import run_coroutine
 from ._errors import ErrorDict, ValidationFailed, missing, prefixed
+from ._forms import FormData, UploadFile, form_of
 from .datastructures import parse_query
 from .exceptions import RequestValidationError
 from .requests import Request, parse_cookie_header

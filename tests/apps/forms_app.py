@@ -69,7 +69,7 @@ async def upload(file: UploadFile, note: str = Form("")) -> dict[str, Any]:
 
 
 @app.post("/upload-sync")
-def upload_sync(file: UploadFile = File()) -> dict[str, Any]:
+def upload_sync(file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     digest = hashlib.sha256()
     while chunk := file.file.read(1 << 16):
         digest.update(chunk)
@@ -77,7 +77,8 @@ def upload_sync(file: UploadFile = File()) -> dict[str, Any]:
 
 
 @app.post("/bytes")
-def raw_bytes(data: bytes = File(), extra: list[bytes] = File(default=[])) -> dict[str, Any]:
+def raw_bytes(data: Annotated[bytes, File()],
+              extra: Annotated[list[bytes], File()] = []) -> dict[str, Any]:  # noqa: B006
     return {"length": len(data), "head": data[:10].decode("latin-1"),
             "extra": [len(e) for e in extra]}
 

@@ -197,7 +197,7 @@ class _Builder:
         origin = typing.get_origin(annotation)
         optional = (origin is typing.Union or origin is types.UnionType) and \
             type(None) in typing.get_args(annotation)
-        inner = [a for a in typing.get_args(annotation) if a is not type(None)][0] \
+        inner = next(a for a in typing.get_args(annotation) if a is not type(None)) \
             if optional else annotation
         schema: JsonDict = binary
         if typing.get_origin(inner) in (list, tuple, set, frozenset) or inner in (list,):
