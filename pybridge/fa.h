@@ -55,7 +55,7 @@ int fa_main_startup(char *err, size_t errlen);
  *   (4-aligned) n_headers x (name off, len, value off, len) then n_params x the same. */
 enum {
     FA_F_METHOD, FA_F_PATH, FA_F_RAW_PATH, FA_F_QUERY, FA_F_CLIENT_HOST, FA_F_SERVER_HOST,
-    FA_F_SCHEME, FA_F_HTTP_VERSION, FA_META_NFIELDS
+    FA_F_SCHEME, FA_F_HTTP_VERSION, FA_F_BODY_FORM, FA_META_NFIELDS
 };
 #define FA_META_FIXED 5
 

@@ -51,6 +51,7 @@ PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 PyObject *fa_stream_send(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 PyObject *fa_inbox_open(PyObject *m, PyObject *arg);
 PyObject *fa_inbox_take(PyObject *m, PyObject *arg);
+PyObject *fa_parse_form(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 
 static PyMethodDef methods[] = {
     {"defer", fa_defer, METH_NOARGS,
@@ -64,6 +65,8 @@ static PyMethodDef methods[] = {
      "inbox_open(eventfd) -> id: register this interpreter's event inbox, signalled on eventfd."},
     {"inbox_take", fa_inbox_take, METH_O,
      "inbox_take(id) -> list of (token, kind, code, data): the events queued since the last take."},
+    {"parse_form", (PyCFunction)(void (*)(void))fa_parse_form, METH_FASTCALL,
+     "parse_form(content_type, body) -> (record, None) or (None, refusal): the server's form parser."},
     {"install", (PyCFunction)(void (*)(void))install, METH_FASTCALL,
      "install(dispatch, encoder): register the app's dispatcher and the fallback JSON encoder."},
     {"dumps", dumps, METH_O,

@@ -59,6 +59,9 @@ static PyObject *rr_http_version(PyObject *self, void *c) {
 static PyObject *rr_raw_path(PyObject *self, void *c) { return get_bytes((RawRequest *)self, FA_F_RAW_PATH); }
 static PyObject *rr_query(PyObject *self, void *c) { return get_bytes((RawRequest *)self, FA_F_QUERY); }
 static PyObject *rr_body(PyObject *self, void *c) { return Py_NewRef(((RawRequest *)self)->body); }
+static PyObject *rr_body_is_form(PyObject *self, void *c) {
+    return PyBool_FromLong(field((RawRequest *)self, FA_F_BODY_FORM)[1] != 0);
+}
 
 static PyObject *rr_headers(PyObject *self, void *c) {
     RawRequest *r = (RawRequest *)self;
@@ -131,6 +134,7 @@ static PyGetSetDef rr_getset[] = {
     {"query_string", rr_query, NULL, "query string as received, without '?'", NULL},
     {"headers", rr_headers, NULL, "list of (name, value) bytes pairs, names lower-cased", NULL},
     {"body", rr_body, NULL, "request body", NULL},
+    {"body_is_form", rr_body_is_form, NULL, "True when body is the server's record of a parsed form", NULL},
     {"client", rr_client, NULL, "(host, port) of the peer", NULL},
     {"server", rr_server, NULL, "(host, port) of the listener", NULL},
     {"scheme", rr_scheme, NULL, "'http' or 'https'", NULL},

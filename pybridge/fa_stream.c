@@ -82,3 +82,29 @@ PyObject *fa_inbox_take(PyObject *m, PyObject *arg) {
     free(buf);
     return events;
 }
+
+/* parse_form(content_type, body) -> (record, None) or (None, message): the server's form
+ * parser for a body it did not parse itself (Request.form() on a route without form
+ * parameters). RuntimeError when no server is registered. */
+PyObject *fa_parse_form(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyBytes_Check(args[0]) || !PyBytes_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "parse_form(content_type: bytes, body: bytes)");
+        return NULL;
+    }
+    char *out = NULL;
+    size_t out_len = 0;
+    int refused = 0, rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = faParseForm(PyBytes_AS_STRING(args[0]), (size_t)PyBytes_GET_SIZE(args[0]),
+                     PyBytes_AS_STRING(args[1]), (size_t)PyBytes_GET_SIZE(args[1]), &out, &out_len,
+                     &refused);
+    Py_END_ALLOW_THREADS
+    if (rc != 0) {
+        PyErr_SetString(PyExc_RuntimeError, "no form parser is registered with the server");
+        return NULL;
+    }
+    PyObject *res = refused ? Py_BuildValue("(Os#)", Py_None, out, (Py_ssize_t)out_len)
+                            : Py_BuildValue("(y#O)", out, (Py_ssize_t)out_len, Py_None);
+    free(out);
+    return res;
+}

@@ -12,6 +12,9 @@ const (
 	FieldServerHost
 	FieldScheme
 	FieldHTTPVersion
+	// FieldBodyForm is non-empty when the body is a form record made by the server (the
+	// form already parsed) rather than the bytes received.
+	FieldBodyForm
 	numFields
 )
 

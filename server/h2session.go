@@ -70,6 +70,8 @@ type h2stream struct {
 	early     []byte // WebSocket bytes that came before the accept
 	out       []byte // WebSocket frames not yet written as DATA
 	ended     bool   // our END_STREAM is out
+	// form is the parsed form the handler got; its temporary files go when it answers.
+	form *formCollector
 }
 
 type h2answer struct {
@@ -156,6 +158,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 		if !ok {
 			continue
 		}
+		st.endForm()
 		if handled, keep := h.finishLongLived(a.stream, st, &a.result); handled {
 			if keep {
 				kept = append(kept, a)
@@ -227,6 +230,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 					h.c.srv.inflight.Add(-1)
 				}
 				h.releaseBody(st)
+				st.endForm()
 			}
 			delete(h.streams, ev.Stream)
 			h.endUpload(ev.Stream)
@@ -307,15 +311,53 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 		return
 	}
 	h.streamMeta(sc, st.method, path, rawPath, query, st.scheme, st.authority, st.headers)
+	body := st.body
+	if srv.formRoutes != nil {
+		fc, refusal := srv.parseForm(handle, h2ContentType(st.headers), body)
+		if refusal != nil {
+			h.writeResult(id, st, refusal)
+			return
+		}
+		if fc != nil {
+			st.form, body = fc, fc.record
+			sc.meta.SetFieldString(pybridge.FieldBodyForm, "1")
+		}
+	}
 	srv.inflight.Add(1)
-	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), sc.meta.Bytes(), st.body)
+	r := srv.caller.Call(handle, h.c.token<<32|uint64(id), sc.meta.Bytes(), body)
 	h.releaseBody(st) // the host copied it into the request object
 	if r.Deferred {
 		st.parked = true
 		return
 	}
 	srv.inflight.Add(-1)
+	st.endForm()
 	h.writeResult(id, st, &r)
+}
+
+// endForm removes the temporary files of the stream's form once its handler answered.
+func (st *h2stream) endForm() {
+	if st.form != nil {
+		st.form.discard()
+		st.form = nil
+	}
+}
+
+// endForms removes the forms' temporary files of every stream, when the connection goes.
+func (h *h2session) endForms() {
+	for _, st := range h.streams {
+		st.endForm()
+	}
+}
+
+// h2ContentType is the content-type field of a request's headers, nil when absent.
+func h2ContentType(headers []http2.Header) []byte {
+	for _, hd := range headers {
+		if hd.Name == "content-type" { // HTTP/2 field names are lower-case (RFC 9113 §8.2.1)
+			return []byte(hd.Value)
+		}
+	}
+	return nil
 }
 
 // splitStreamPath splits a :path into its percent-decoded path (in sc, as the router wants

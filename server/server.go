@@ -64,6 +64,8 @@ type Server struct {
 	inflight atomic.Int64
 	// mounts holds, by route handle, the StaticFiles mounts served in Go (nil: none).
 	mounts []*staticMount
+	// formRoutes marks, by route handle, the routes whose form bodies Go parses (nil: none).
+	formRoutes []bool
 }
 
 var serverHeader = []byte("fasterapi")
@@ -94,8 +96,9 @@ func New(routes []pyhost.Route, caller Caller, opts Options, draining func() boo
 		}
 	}
 	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, hasWebSocket: hasWS, draining: draining,
-		mounts: mounts}
+		mounts: mounts, formRoutes: formRouteTable(routes)}
 	s.tickDate(time.Now())
+	pybridge.SetFormParser(parseFormInMemory)
 	return s, nil
 }
 

@@ -76,6 +76,9 @@ type session struct {
 	file           *fileBody
 	parkedConds    condHeaders
 	parkedCondsSet bool
+	// form is the parsed form of the request being answered, whose temporary files go
+	// when the handler has answered (form.go).
+	form *formCollector
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -94,6 +97,7 @@ func (c *session) Idle() bool      { return !c.busy.Load() }
 
 func (c *session) OnClose() {
 	if h2 := c.h2.Load(); h2 != nil {
+		h2.endForms()
 		h2.close()
 	}
 	if c.pingTimer != nil {
@@ -110,6 +114,7 @@ func (c *session) OnClose() {
 		c.parked = false
 	}
 	c.closeFile()
+	c.endForm()
 	if h2 := c.h2.Load(); h2 != nil {
 		h2.closeFiles()
 	}
@@ -186,6 +191,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		}
 		c.parked = false
 		c.srv.inflight.Add(-1)
+		c.endForm()
 		if q := c.stream.Swap(nil); q != nil {
 			q.finish()
 		}
@@ -347,14 +353,26 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		return c.respond(out, 503, retryAfter, serviceUnavailableBody, keepAlive, head), keepAlive
 	}
 	c.requestMeta(sc, path, c.info.Scheme())
+	body := req.Body
+	if c.srv.formRoutes != nil {
+		fc, refusal := c.srv.parseForm(handle, http1ContentType(req), body)
+		if refusal != nil {
+			return c.respondResult(out, refusal, keepAlive, head), keepAlive
+		}
+		if fc != nil {
+			c.form, body = fc, fc.record
+			sc.meta.SetFieldString(pybridge.FieldBodyForm, "1")
+		}
+	}
 	c.srv.inflight.Add(1)
-	r := c.srv.caller.Call(handle, c.token<<32, sc.meta.Bytes(), req.Body)
+	r := c.srv.caller.Call(handle, c.token<<32, sc.meta.Bytes(), body)
 	if r.Deferred {
 		if done := c.completion.Swap(nil); done != nil { // answered already
 			// A streamed answer attached its queue before it completed, so it is visible
 			// here; its head and body are in the queue, which the parked path writes first.
 			if c.stream.Load() == nil {
 				c.srv.inflight.Add(-1)
+				c.endForm()
 				return c.respondResult(out, done, keepAlive, head), keepAlive
 			}
 			c.completion.Store(done) // the Wake that came with it runs the parked path
@@ -364,10 +382,29 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		return out, keepAlive
 	}
 	c.srv.inflight.Add(-1)
+	c.endForm()
 	if c.srv.opts.AccessLog != nil {
 		c.logAccess(r.Status)
 	}
 	return c.respondResult(out, &r, keepAlive, head), keepAlive
+}
+
+// endForm removes the temporary files of the request's form once the handler answered.
+func (c *session) endForm() {
+	if c.form != nil {
+		c.form.discard()
+		c.form = nil
+	}
+}
+
+// http1ContentType is the request's Content-Type value, nil when absent.
+func http1ContentType(req *http1.Request) []byte {
+	for i := range req.Headers {
+		if http1.EqualFold(req.Headers[i].Name, "content-type") {
+			return req.Headers[i].Value
+		}
+	}
+	return nil
 }
 
 // respondResult appends a handler's answer.

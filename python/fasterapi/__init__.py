@@ -8,12 +8,13 @@ every sub-interpreter of the host imports this package.
 from __future__ import annotations
 
 from . import status
+from ._forms import UploadFile
 from ._version import __version__
 from .applications import FastAPI, FasterAPI
 from .background import BackgroundTasks
 from .exceptions import HTTPException, RequestValidationError, WebSocketException
 from .models import Field, Model, ValidationError
-from .params import Body, Cookie, Depends, Header, Path, Query, Security
+from .params import Body, Cookie, Depends, File, Form, Header, Path, Query, Security
 from .requests import Request
 from .responses import (
     HTMLResponse,
@@ -35,6 +36,8 @@ __all__ = [
     "FastAPI",
     "FasterAPI",
     "Field",
+    "File",
+    "Form",
     "HTMLResponse",
     "HTTPException",
     "Header",
@@ -49,6 +52,7 @@ __all__ = [
     "Response",
     "Security",
     "StreamingResponse",
+    "UploadFile",
     "ValidationError",
     "WebSocket",
     "WebSocketDisconnect",

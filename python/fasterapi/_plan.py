@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ._body import ABSENT, read_body
 from ._concurrency import run_coroutine
 from ._errors import ErrorDict, ValidationFailed, missing, prefixed
+from ._forms import FormData, UploadFile, form_of
 from .datastructures import parse_query
 from .exceptions import RequestValidationError
 from .requests import Request, parse_cookie_header
@@ -44,12 +45,14 @@ class ParamSpec:
         "default",
         "default_factory",
         "embed",
+        "form_model",
         "info",
         "is_sequence",
         "key",
         "lookup",
         "name",
         "pick",
+        "reads_files",
         "required",
         "source",
         "validate",
@@ -59,7 +62,8 @@ class ParamSpec:
                  required: bool, default: Any, is_sequence: bool = False,
                  embed: bool = False, info: FieldInfo | None = None,
                  annotation: Any = None,
-                 default_factory: Callable[[], Any] | None = None) -> None:
+                 default_factory: Callable[[], Any] | None = None,
+                 reads_files: bool = False, form_model: bool = False) -> None:
         self.name = name
         self.key = key
         self.source = source
@@ -73,6 +77,10 @@ class ParamSpec:
         self.embed = embed
         self.info = info
         self.annotation = annotation
+        # Form fields: a File() typed bytes gets the content of the upload; a form model
+        # is built from every field of the form.
+        self.reads_files = reads_files
+        self.form_model = form_model
         # Headers are matched case-insensitively: the host gives lower-case names.
         self.lookup = key.lower() if source == "header" else key
         self.pick = 0 if source == "header" else -1
@@ -97,6 +105,7 @@ class Plan:
         "cookie",
         "dependencies",
         "embed_body",
+        "form_body",
         "has_params",
         "header",
         "is_async",
@@ -127,6 +136,8 @@ class Plan:
         self.cookie = cookie or []
         self.body = body
         self.embed_body = embed_body
+        # The body is a form (the parameters are Form()/File()); set by build_plan.
+        self.form_body = False
         self.request_names = request_names
         self.response_names = response_names or []
         self.scopes_names = scopes_names or []
@@ -175,7 +186,7 @@ class Plan:
             return {}
         # The body is decoded first: a JSON syntax error is reported alone,
         # before any parameter is looked at, as in FastAPI.
-        body = read_body(raw.body, raw.headers) if self.body else ABSENT
+        body = read_request_body(raw, self.form_body) if self.body else ABSENT
         values: dict[str, Any] = {}
         errors: list[ErrorDict] = []
         if self.path:
@@ -191,9 +202,11 @@ class Plan:
         if self.body:
             _solve_body(self.body, body, self.embed_body, values, errors)
         if errors:
-            raise RequestValidationError(errors, body=None if body is ABSENT else body)
+            raise RequestValidationError(errors, body=error_body(body))
         if self.request_names:
             request = Request(raw, app)
+            if isinstance(body, FormData):
+                request._form = body
             for name in self.request_names:
                 values[name] = request
         return values
@@ -274,9 +287,67 @@ def _solve_cookies(specs: list[ParamSpec], cookies: dict[str, str], values: dict
         _convert(spec, cookies.get(spec.key, ABSENT), values, errors)
 
 
+def read_request_body(raw: RawRequest, form: bool) -> Any:
+    """The JSON body (see read_body), or the FormData of a form route."""
+    if form:
+        return form_of(raw)
+    return read_body(raw.body, raw.headers)
+
+
+def error_body(body: Any) -> Any:
+    """What RequestValidationError.body holds: the decoded body (a form as FastAPI's dict)."""
+    if body is ABSENT:
+        return None
+    if isinstance(body, FormData):
+        return {key: body.getlist(key) if len(body.getlist(key)) > 1 else body[key]
+                for key in body}
+    return body
+
+
+def _form_value(spec: ParamSpec, form: FormData) -> Any:
+    """FastAPI's _get_multidict_value: the last value, or every value for a list; an
+    empty string counts as absent."""
+    if spec.is_sequence:
+        found: Any = form.getlist(spec.key)
+        if not found:
+            return ABSENT
+    else:
+        found = form.get(spec.key, ABSENT)
+        if found is ABSENT or found == "":
+            return ABSENT
+    if spec.reads_files:
+        if isinstance(found, UploadFile):
+            found = found.file.read()
+        elif isinstance(found, list):
+            found = [v.file.read() if isinstance(v, UploadFile) else v for v in found]
+    return found
+
+
+def _form_model_value(spec: ParamSpec, form: FormData) -> dict[str, Any]:
+    """The input of a form model: each field by name (lists whole), as FastAPI builds it."""
+    value: dict[str, Any] = {}
+    for key in form:
+        found = form.getlist(key)
+        value[key] = found if len(found) > 1 else found[0]
+    return value
+
+
+def _solve_form(specs: list[ParamSpec], form: Any, values: dict[str, Any],
+                errors: list[ErrorDict]) -> None:
+    if not isinstance(form, FormData):  # not a form content type: every field is missing
+        form = FormData()
+    for spec in specs:
+        if spec.form_model:
+            _convert(spec, _form_model_value(spec, form), values, errors, ("body",))
+        else:
+            _convert(spec, _form_value(spec, form), values, errors, ("body", spec.key))
+
+
 def _solve_body(specs: list[ParamSpec], body: Any, embed: bool, values: dict[str, Any],
                 errors: list[ErrorDict]) -> None:
-    if embed:
+    if specs and _is_form_spec(specs[0]):
+        _solve_form(specs, body, values, errors)
+    elif embed:
         _solve_embedded_body(specs, body, values, errors)
     else:
         _convert(specs[0], body, values, errors, ("body",))
@@ -296,6 +367,12 @@ def _solve_embedded_body(specs: list[ParamSpec], body: Any, values: dict[str, An
                 continue
             value = body.get(spec.key, ABSENT)
         _convert(spec, value, values, errors, loc)
+
+
+def _is_form_spec(spec: ParamSpec) -> bool:
+    from .params import Form
+
+    return isinstance(spec.info, Form)
 
 
 # ---- plans with dependencies ----------------------------------------------------
@@ -322,6 +399,7 @@ class SolveContext:
         "cache",
         "cookies",
         "embed_body",
+        "form_body",
         "headers",
         "overrides",
         "query",
@@ -332,10 +410,11 @@ class SolveContext:
     )
 
     def __init__(self, raw: RawRequest, app: Any, embed_body: bool,
-                 overrides: Callable[[Plan], Plan] | None) -> None:
+                 overrides: Callable[[Plan], Plan] | None, form_body: bool = False) -> None:
         self.raw = raw
         self.app = app
         self.embed_body = embed_body
+        self.form_body = form_body
         self.overrides = overrides
         self.body: Any = ABSENT
         self.query: dict[str, list[str]] | None = None
@@ -351,6 +430,8 @@ class SolveContext:
     def get_request(self) -> Request:
         if self.request is None:
             self.request = Request(self.raw, self.app)
+            if isinstance(self.body, FormData):
+                self.request._form = self.body
         return self.request
 
     def get_sub_response(self) -> Any:
@@ -486,11 +567,10 @@ def solve_values(plan: Plan, ctx: SolveContext,
                  reads_body: bool) -> Generator[Any, Any, dict[str, Any]]:
     """The handler's keyword arguments, or RequestValidationError with every error."""
     if reads_body:
-        ctx.body = read_body(ctx.raw.body, ctx.raw.headers)
+        ctx.body = read_request_body(ctx.raw, ctx.form_body)
     values, errors = yield from solve_tree(plan, ctx)
     if errors:
-        body = ctx.body
-        raise RequestValidationError(errors, body=None if body is ABSENT else body)
+        raise RequestValidationError(errors, body=error_body(ctx.body))
     return values
 
 

@@ -25,6 +25,8 @@ class RawRequest(Protocol):
     @property
     def body(self) -> bytes: ...
     @property
+    def body_is_form(self) -> bool: ...  # body is the host's record of a parsed form
+    @property
     def client(self) -> tuple[str, int] | None: ...
     @property
     def server(self) -> tuple[str, int] | None: ...
@@ -44,6 +46,7 @@ class PyRawRequest:
     query_string: bytes = b""
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     body: bytes = b""
+    body_is_form: bool = False
     client: tuple[str, int] | None = ("127.0.0.1", 50000)
     server: tuple[str, int] | None = ("127.0.0.1", 8000)
     scheme: str = "http"

@@ -22,7 +22,7 @@ from typing import Any
 
 from ._plan import ASYNC_GENERATOR, COROUTINE, GENERATOR, SYNC, ParamSpec, Plan, SecurityScopes
 from ._validators import UnsupportedType, Validator, compile_type, strip_annotated
-from .params import Body, Depends, Header, Param, Security, is_required
+from .params import Body, Depends, File, Form, Header, Param, Security, is_required
 from .requests import Request
 
 _SEQUENCE_TYPES = (list, tuple, set, frozenset, abc.Sequence)
@@ -143,7 +143,15 @@ def build_plan(endpoint: Callable[..., Any], path_param_names: set[str],
                dependencies: Sequence[Depends] = (), scopes: Sequence[str] = ()) -> Plan:
     """The plan of a route handler; `dependencies` are the route's `dependencies=[...]`."""
     plan = _build(endpoint, path_param_names, list(scopes), dependencies)
-    plan.embed_body = should_embed(plan.all_body())
+    body = plan.all_body()
+    forms = [spec for spec in body if isinstance(spec.info, Form)]
+    if forms and len(forms) != len(body):
+        json_body = next(spec for spec in body if not isinstance(spec.info, Form))
+        raise TypeError(f"{describe(endpoint)}: parameter {json_body.name!r} is a JSON body "
+                        "but others are Form()/File(); a request has one body, so make it "
+                        "Form() too or move the form fields into a model")
+    plan.form_body = bool(forms)
+    plan.embed_body = should_embed(body)
     plan.is_async = any(p.kind != SYNC for p in plan.walk()[1:])
     return plan
 
@@ -204,6 +212,8 @@ def _build(endpoint: Callable[..., Any], path_param_names: set[str], scopes: lis
             annotation = Any
         hint, metadata = strip_annotated(annotation)
         marker, default = _marker(param, metadata, where)
+        if marker is None and _is_upload_annotation(hint):
+            marker = File()  # FastAPI reads an UploadFile parameter as File()
         if isinstance(marker, Depends):
             sub_plans.append(build_dependency(marker, hint, param.name, path_param_names,
                                               scopes, where))
@@ -288,6 +298,8 @@ def _param_spec(name: str, annotation: Any, hint: Any, marker: Param | None, def
         info=marker,
         annotation=annotation,
         default_factory=None if required else factory,
+        reads_files=isinstance(marker, File) and _wants_bytes(hint),
+        form_model=isinstance(marker, Form) and _is_form_model(_non_optional(hint)),
     )
 
 
@@ -312,3 +324,51 @@ def _is_scalar_sequence(annotation: Any) -> bool:
     if not _is_sequence_type(annotation):
         return False
     return all(arg is Ellipsis or not is_complex(arg) for arg in typing.get_args(annotation))
+
+
+def _non_optional(annotation: Any) -> Any:
+    """`X` of `X | None`; the annotation itself otherwise."""
+    annotation, _ = strip_annotated(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def _item_type(annotation: Any) -> Any:
+    """The element type of a sequence annotation, else the annotation."""
+    annotation = _non_optional(annotation)
+    if _is_sequence_type(annotation):
+        args = typing.get_args(annotation)
+        return strip_annotated(args[0])[0] if args else Any
+    return annotation
+
+
+def _is_upload_annotation(annotation: Any) -> bool:
+    from ._forms import UploadFile
+
+    item = _item_type(annotation)
+    return isinstance(item, type) and issubclass(item, UploadFile)
+
+
+def _wants_bytes(annotation: Any) -> bool:
+    """A File() parameter typed bytes (or a list of bytes) gets the files' contents."""
+    return _item_type(annotation) is bytes
+
+
+def _is_form_model(annotation: Any) -> bool:
+    """A model whose fields are the form's fields: fasterapi.Model or (shared mode) a
+    pydantic model, as FastAPI takes pydantic models; a dataclass stays one field."""
+    if not isinstance(annotation, type) or _is_upload_annotation(annotation):
+        return False
+    from ._pydantic import is_pydantic_model
+    from .models import Model
+
+    return issubclass(annotation, Model) or is_pydantic_model(annotation)
+
+
+def is_binary_file(annotation: Any) -> bool:
+    """An UploadFile or bytes (or a list of them): OpenAPI shows it as binary content."""
+    return _is_upload_annotation(annotation) or _wants_bytes(annotation)

@@ -351,3 +351,12 @@ class State:
             del self._state[key]
         except KeyError:
             raise AttributeError(key) from None
+
+
+def __getattr__(name: str) -> Any:
+    # Starlette's names for the form types, defined in _forms (which imports this module).
+    if name in ("UploadFile", "FormData"):
+        from . import _forms
+
+        return getattr(_forms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Markers that say where a parameter comes from and what it must satisfy.
 
-`Query()`, `Path()`, `Header()`, `Cookie()` and `Body()` take FastAPI's
+`Query()`, `Path()`, `Header()`, `Cookie()`, `Body()`, `Form()` and `File()` take FastAPI's
 arguments: a default (or `default_factory`), an `alias`, the validation
 constraints `gt ge lt le multiple_of min_length max_length pattern
 max_digits decimal_places`, and documentation (`title`, `description`,
@@ -188,6 +188,26 @@ class Body(Param):
         # as FastAPI does when there are several.
         self.embed = bool(embed)
         self.media_type = media_type
+
+
+class Form(Body):
+    """A field of an urlencoded or multipart form body (parsed by the host)."""
+
+    __slots__ = ()
+
+    def __init__(self, default: Any = Required, *,
+                 media_type: str = "application/x-www-form-urlencoded", **kwargs: Any) -> None:
+        super().__init__(default, media_type=media_type, **kwargs)
+
+
+class File(Form):
+    """A file of a multipart form body: an `UploadFile`, or its content as `bytes`."""
+
+    __slots__ = ()
+
+    def __init__(self, default: Any = Required, *, media_type: str = "multipart/form-data",
+                 **kwargs: Any) -> None:
+        super().__init__(default, media_type=media_type, **kwargs)
 
 
 class Depends:

@@ -6,11 +6,13 @@ until first use and each result is cached on the instance.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from .datastructures import URL, Address, Headers, QueryParams, State
 
 if TYPE_CHECKING:
+    from ._forms import FormData
     from ._raw import RawRequest
 
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
@@ -84,6 +86,7 @@ class Request:
         self._state: State | None = None
         self._json: Any = _UNREAD
         self._scope: dict[str, Any] | None = None
+        self._form: FormData | None = None
 
     @property
     def method(self) -> str:
@@ -183,14 +186,42 @@ class Request:
         return self._scope
 
     async def body(self) -> bytes:
+        if getattr(self._raw, "body_is_form", False):
+            # The host parsed the form (the route has Form/File parameters): as in
+            # Starlette once request.form() has read the stream.
+            raise RuntimeError("Stream consumed")
         return self._raw.body
 
     async def json(self) -> Any:
         if self._json is _UNREAD:
             import json
 
-            self._json = json.loads(self._raw.body)
+            self._json = json.loads(await self.body())
         return self._json
+
+    def form(self, *, max_files: int | float = 1000, max_fields: int | float = 1000,
+             max_part_size: int = 1024 * 1024) -> _FormRead:
+        """The form body as FormData; `await request.form()` or `async with request.form()`.
+
+        The host parses it with Starlette's default limits (1000 files, 1000 fields,
+        1 MiB per field); other limits raise ValueError rather than being ignored.
+        """
+        if (max_files, max_fields, max_part_size) != (1000, 1000, 1024 * 1024):
+            raise ValueError("request.form() limits other than the defaults are not supported "
+                             "yet (the host parses forms with max_files=1000, "
+                             "max_fields=1000, max_part_size=1 MiB)")
+        return _FormRead(self)
+
+    def _read_form(self) -> FormData:
+        if self._form is None:
+            from ._forms import form_of
+
+            self._form = form_of(self._raw)
+        return self._form
+
+    async def close(self) -> None:
+        if self._form is not None:
+            self._form.close_files()
 
     async def is_disconnected(self) -> bool:
         # The host owns the connection and does not report disconnects yet.
@@ -198,6 +229,28 @@ class Request:
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self._raw.path}>"
+
+
+class _FormRead:
+    """What request.form() returns: awaitable, and an async context manager that closes
+    the form's files on exit (Starlette's AwaitableOrContextManager)."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def __await__(self) -> Generator[Any, None, FormData]:
+        return self._get().__await__()
+
+    async def _get(self) -> FormData:
+        return self._request._read_form()
+
+    async def __aenter__(self) -> FormData:
+        return self._request._read_form()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._request.close()
 
 
 class _Unread:

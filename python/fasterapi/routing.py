@@ -27,7 +27,7 @@ from ._plan import SolveContext, run_async, run_sync, solve_values, unwind
 from ._response import ResponseField, response_field
 from ._signature import build_dependency, build_plan, call_kind, describe
 from .encoders import jsonable_encoder
-from .params import Depends
+from .params import Depends, File, Form
 from .responses import JSONResponse, Response
 
 if TYPE_CHECKING:
@@ -133,9 +133,16 @@ class ParamInfo:
     has_factory: bool = False
     # Body parameters: the request's media type (Body(media_type=...)).
     media_type: str | None = None
+    # Form fields: `form` for Form()/File(), `form_model` for a model made of the whole
+    # form, `binary` for a File() that is an UploadFile or bytes (or a list of them).
+    form: bool = False
+    form_model: bool = False
+    binary: bool = False
 
     @classmethod
     def from_spec(cls, spec: ParamSpec) -> ParamInfo:
+        from ._signature import is_binary_file
+
         info = spec.info
         return cls(
             location=spec.source, name=spec.name, alias=spec.key, annotation=spec.annotation,
@@ -150,6 +157,8 @@ class ParamInfo:
             extra=dict(info.extra) if info is not None else {},
             has_factory=spec.default_factory is not None,
             media_type=getattr(info, "media_type", None),
+            form=isinstance(info, Form), form_model=spec.form_model,
+            binary=isinstance(info, File) and is_binary_file(spec.annotation),
         )
 
 
@@ -286,13 +295,19 @@ class APIRoute:
         return [(plan.call, plan.security_scopes) for plan in self.plan.walk()[1:]
                 if isinstance(plan.call, SecurityBase)]
 
-    def table_entry(self) -> tuple[str, tuple[str, ...], int, str]:
-        """(template, methods, default status, name) as the host consumes it."""
+    def table_entry(self) -> tuple[Any, ...]:
+        """(template, methods, default status, name[, options]) as the host consumes it.
+
+        The options tell the host to parse form bodies for routes with form parameters.
+        """
         check_served_path(self.path)
         methods = list(self._method_list)
         if "GET" in methods and "HEAD" not in methods:
             methods.append("HEAD")
-        return (self.path, tuple(methods), self.status_code or 200, self.name)
+        entry = (self.path, tuple(methods), self.status_code or 200, self.name)
+        if self.plan.form_body:
+            return (*entry, {"form": True})
+        return entry
 
     def copy_options(self) -> dict[str, Any]:
         """Keyword arguments that recreate this route (for include_router)."""
@@ -362,7 +377,7 @@ class APIRoute:
         if overrides:
             def resolve(declared: Plan) -> Plan:
                 return self._override(declared, overrides)
-        return SolveContext(raw, app, self.plan.embed_body, resolve)
+        return SolveContext(raw, app, self.plan.embed_body, resolve, self.plan.form_body)
 
     def _override(self, declared: Plan, overrides: dict[Any, Any]) -> Plan:
         """The plan of the callable that `app.dependency_overrides` puts in place of one."""

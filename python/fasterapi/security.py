@@ -7,19 +7,20 @@ FastAPI sends (`auto_error=False` returns None instead). `model` holds the
 OpenAPI security scheme object as a dict, which the OpenAPI document lists in
 `components.securitySchemes`.
 
-Form-based helpers (OAuth2PasswordRequestForm) need form parsing, which is
-not available yet, so they are not offered.
+`OAuth2PasswordRequestForm` and `OAuth2PasswordRequestFormStrict` are
+dependency classes that read the OAuth2 password flow's form fields.
 """
 
 from __future__ import annotations
 
 import binascii
 from base64 import b64decode
-from typing import Any
+from typing import Annotated, Any
 
 from ._plan import SecurityScopes
 from .exceptions import HTTPException
 from .models import Model
+from .params import Form
 from .requests import Request
 
 __all__ = [
@@ -303,3 +304,43 @@ class OpenIdConnect(SecurityBase):
             self._refuse()
             return None
         return str(authorization)
+
+
+class OAuth2PasswordRequestForm:
+    """The form of the OAuth2 password flow (RFC 6749 §4.3.2), as a dependency class.
+
+    `scopes` is the space-separated `scope` field split into a list.
+    """
+
+    def __init__(
+        self,
+        *,
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        username: Annotated[str, Form()],
+        password: Annotated[str, Form(json_schema_extra={"format": "password"})],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        self.grant_type = grant_type
+        self.username = username
+        self.password = password
+        self.scopes = scope.split()
+        self.client_id = client_id
+        self.client_secret = client_secret
+
+
+class OAuth2PasswordRequestFormStrict(OAuth2PasswordRequestForm):
+    """OAuth2PasswordRequestForm whose `grant_type` must be sent, as "password"."""
+
+    def __init__(
+        self,
+        grant_type: Annotated[str, Form(pattern="^password$")],
+        username: Annotated[str, Form()],
+        password: Annotated[str, Form()],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form()] = None,
+    ) -> None:
+        super().__init__(grant_type=grant_type, username=username, password=password,
+                         scope=scope, client_id=client_id, client_secret=client_secret)

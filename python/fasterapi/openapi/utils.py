@@ -11,10 +11,13 @@ every operation with parameters can answer with (422).
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+from fasterapi._validators import strip_annotated
 from fasterapi.encoders import jsonable_encoder
 from fasterapi.responses import JSONResponse
 
@@ -192,7 +195,49 @@ class _Builder:
             title=param.title or title_from_name(param.alias), default=default,
             top_level=top_level)
 
+    def _form_field_schema(self, param: ParamInfo) -> JsonDict:
+        """A form field's schema; files are strings of binary content, as FastAPI shows them."""
+        if not param.binary:
+            return self._body_field_schema(param, False)
+        binary: JsonDict = {"type": "string", "contentMediaType": "application/octet-stream"}
+        annotation, _ = strip_annotated(param.annotation)
+        origin = typing.get_origin(annotation)
+        optional = (origin is typing.Union or origin is types.UnionType) and \
+            type(None) in typing.get_args(annotation)
+        inner = next(a for a in typing.get_args(annotation) if a is not type(None)) \
+            if optional else annotation
+        schema: JsonDict = binary
+        if typing.get_origin(inner) in (list, tuple, set, frozenset) or inner in (list,):
+            schema = {"items": binary, "type": "array"}
+        if optional:
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        schema["title"] = param.title or title_from_name(param.alias)
+        if not (param.required or param.has_factory):
+            schema["default"] = jsonable_encoder(param.default)
+        if param.description:
+            schema["description"] = param.description
+        return schema
+
+    def _form_body(self, route: APIRoute, fields: list[ParamInfo]) -> JsonDict:
+        """FastAPI's form requestBody: multipart when a File() is there, else urlencoded;
+        a Body_<operation> object of the fields, or the model of a form model."""
+        multipart = any(f.media_type == "multipart/form-data" for f in fields)
+        media_type = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
+        if len(fields) == 1 and fields[0].form_model:
+            schema = self._body_field_schema(fields[0], True)
+        else:
+            name = f"Body_{route.unique_id}"
+            properties = [(f.alias, self._form_field_schema(f), f.required) for f in fields]
+            self.extra_schemas[name] = self.schemas.object_schema(name, properties)
+            schema = {"$ref": REF_PREFIX + name}
+        body: JsonDict = {"content": {media_type: {"schema": schema}}}
+        if any(f.required for f in fields):
+            body["required"] = True
+        return body
+
     def _request_body(self, route: APIRoute, fields: list[ParamInfo]) -> JsonDict:
+        if fields[0].form:
+            return self._form_body(route, fields)
         media_types = {_media_type(f) for f in fields}
         media_type = media_types.pop() if len(media_types) == 1 else "application/json"
         if route.embed_body:

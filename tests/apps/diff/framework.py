@@ -19,7 +19,7 @@ if FRAMEWORK not in FRAMEWORKS:
                        f"(got {FRAMEWORK!r})")
 
 _TOP = ("FastAPI", "APIRouter", "HTTPException", "Request", "Response", "Query", "Body", "Path",
-        "Header", "Cookie", "Depends", "Security", "BackgroundTasks")
+        "Header", "Cookie", "Depends", "Security", "BackgroundTasks", "Form", "File", "UploadFile")
 _RESPONSES = ("JSONResponse", "HTMLResponse", "PlainTextResponse", "RedirectResponse")
 
 _framework = importlib.import_module(FRAMEWORK)
