@@ -76,6 +76,8 @@ py-test: venvs venv-ref
 	for v in $(TEST_PYTHONS); do \
 		echo "== Python $$v"; \
 		.venv-test-$$v/bin/python -m pytest -q -p no:cacheprovider python/tests build_backend tests/py; \
+		echo "== examples/todo on Python $$v"; \
+		.venv-test-$$v/bin/python -m pytest -q -p no:cacheprovider examples/todo; \
 	done
 	@echo "== python/tests beside FastAPI ($(REF_VENV))"
 	$(REF_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
