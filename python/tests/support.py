@@ -57,7 +57,7 @@ class HostClient:
     def __init__(self, app: FasterAPI) -> None:
         self.app = app
         self.table = app.route_table()
-        self.patterns = [_template_regex(path) for path, _, _, _ in self.table]
+        self.patterns = [_template_regex(entry[0]) for entry in self.table]
 
     def request(self, method: str, url: str, *, json: Any = None, content: bytes | None = None,
                 headers: list[tuple[str, str]] | dict[str, str] | None = None) -> Result:
@@ -74,7 +74,8 @@ class HostClient:
             (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in header_list
         ]
         routes = zip(self.patterns, self.table, strict=True)
-        for index, (pattern, (_, methods, status, _)) in enumerate(routes):
+        for index, (pattern, entry) in enumerate(routes):
+            methods, status = entry[1], entry[2]
             found = pattern.match(path)
             if found is None or method.upper() not in methods:
                 continue
