@@ -119,6 +119,11 @@ def answer_async(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default
         try:
             task = asyncio.Task(_answer(answer, make_coroutine, default_status, on_error),
                                 loop=loop, eager_start=True)
+            # A task that only yielded (`await asyncio.sleep(0)`) is ready again at once: run
+            # the loop's ready callbacks here a few rounds, as the loop would, to finish it.
+            for _ in range(_INLINE_ROUNDS):
+                if task.done() or not _run_ready(loop):
+                    break
         finally:
             asyncio.events._set_running_loop(None)
         if task.done():
@@ -130,6 +135,24 @@ def answer_async(make_coroutine: Callable[[], Coroutine[Any, Any, Any]], default
         return None
     finally:
         _gate.release()
+
+
+# How many rounds of ready callbacks an event-loop thread runs for the loop before it leaves
+# a still-unfinished task to the asyncio thread.
+_INLINE_ROUNDS = 4
+
+
+def _run_ready(loop: asyncio.AbstractEventLoop) -> bool:
+    """Run the callbacks ready now on `loop` (whose thread waits in its selector, gated out),
+    as one round of its own loop would; False when there were none."""
+    ready = loop._ready  # type: ignore[attr-defined]
+    if not ready:
+        return False
+    for _ in range(len(ready)):
+        handle = ready.popleft()
+        if not handle._cancelled:
+            handle._run()
+    return True
 
 
 def _wake() -> None:
