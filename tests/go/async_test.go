@@ -107,7 +107,7 @@ func TestAsyncFirstStepRunsInlineAsATask(t *testing.T) {
 		}
 		const asyncioThread = `"fasterapi-asyncio"`
 		inline := map[bool]bool{}
-		for i := 0; i < 50 && !(inline[false] && inline[true]); i++ {
+		for i := 0; i < 50 && (!inline[false] || !inline[true]); i++ {
 			for _, wait := range []bool{false, true} {
 				body := get(fmt.Sprintf("/where?wait=%v", wait))
 				if !strings.Contains(body, `"same_task":true,"same_loop":true`) {
