@@ -7,7 +7,6 @@ shutdown runs there when the server stops. State set up here is per interpreter.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -58,6 +57,9 @@ async def _exit(app: Any) -> None:
 
 
 def _run(coroutine: Any, timeout: float | None) -> None:
+    # Imported here: an app without start-up work never needs asyncio (7 MB per interpreter).
+    import asyncio
+
     loop = _concurrency.start_host_loop()
     asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout)
 

@@ -277,21 +277,19 @@ class FasterAPI(APIRouter):
 
         Never raises: every failure becomes the response FastAPI would send.
         """
-        if self._http_middleware and HOSTED:
+        try:
             route = self.routes[route_index]
-            if isinstance(route, APIRoute):
-                from ._concurrency import defer
+            if self._http_middleware and HOSTED and isinstance(route, APIRoute):
+                from ._concurrency import answer_async
                 from ._middleware import run_chain
 
                 middleware = self._http_middleware
-                defer(lambda: run_chain(self, route, raw, middleware), 200,
-                      lambda exc: self._handle_exception(exc, raw))
-                return None
-        try:
-            if self.dependency_overrides:
-                result = self.routes[route_index].handle_full(raw, self)
+                result = answer_async(lambda: run_chain(self, route, raw, middleware), 200,
+                                   lambda exc: self._handle_exception(exc, raw))
+            elif self.dependency_overrides:
+                result = route.handle_full(raw, self)
             else:
-                result = self.routes[route_index].handle(raw, self)
+                result = route.handle(raw, self)
         except Exception as exc:
             return self._handle_exception(exc, raw)
         if isinstance(result, Response):

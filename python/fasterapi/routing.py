@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._concurrency import HOSTED, defer, run_coroutine
+from ._concurrency import HOSTED, answer_async, run_coroutine
 from ._plan import SolveContext, run_async, run_sync, solve_values, unwind
 from ._response import ResponseField, response_field
 from ._signature import build_dependency, build_plan, call_kind, describe
@@ -338,10 +338,10 @@ class APIRoute:
         result = self.endpoint(**kwargs)
         if type(result) is CoroutineType:
             if HOSTED:
-                # The answer comes later; this event-loop thread goes on serving others.
-                defer(lambda: self._finish_async(result), self.status_code or 200,
-                      lambda exc: app._handle_exception(exc, raw))
-                return None
+                # Answered now if it finishes without waiting; else later, while this
+                # event-loop thread goes on serving others.
+                return answer_async(lambda: self._finish_async(result), self.status_code or 200,
+                                 lambda exc: app._handle_exception(exc, raw))
             result = run_coroutine(result)
         return self._finish(result)
 
@@ -400,9 +400,8 @@ class APIRoute:
         ctx = self._context(raw, app)
         if self.is_async:
             if HOSTED:
-                defer(lambda: self._run_async(ctx), self.status_code or 200,
-                      lambda exc: app._handle_exception(exc, raw))
-                return None
+                return answer_async(lambda: self._run_async(ctx), self.status_code or 200,
+                                 lambda exc: app._handle_exception(exc, raw))
             return run_coroutine(self._run_async(ctx))
         try:
             values = run_sync(solve_values(self.plan, ctx, self.reads_body))

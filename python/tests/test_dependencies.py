@@ -138,8 +138,8 @@ def test_hosted_async_route_solves_inside_the_deferred_coroutine(
         monkeypatch: pytest.MonkeyPatch) -> None:
     deferred: list[Any] = []
 
-    def fake_defer(make: Callable[[], Coroutine[Any, Any, Any]], status: int,
-                   on_error: Callable[[BaseException], Any]) -> None:
+    def fake_answer_async(make: Callable[[], Coroutine[Any, Any, Any]], status: int,
+                          on_error: Callable[[BaseException], Any]) -> None:
         async def run() -> Any:
             try:
                 return await make()
@@ -149,7 +149,7 @@ def test_hosted_async_route_solves_inside_the_deferred_coroutine(
         deferred.append((status, asyncio.run(run())))
 
     monkeypatch.setattr(fasterapi.routing, "HOSTED", True)
-    monkeypatch.setattr(fasterapi.routing, "defer", fake_defer)
+    monkeypatch.setattr(fasterapi.routing, "answer_async", fake_answer_async)
     events: list[str] = []
 
     async def resource() -> AsyncIterator[str]:

@@ -42,3 +42,40 @@ def block(seconds: float = 1.0) -> dict[str, float]:
 
     time.sleep(seconds)  # a blocking call: pooled mode keeps other requests moving
     return {"blocked": seconds}
+
+
+@app.get("/spin-inline")
+async def spin_inline() -> dict[str, str]:
+    while True:  # never awaits: it runs on the event-loop thread, where the watchdog stops it
+        pass
+
+
+spawned: list[str] = []
+
+
+async def _record(label: str) -> None:
+    await asyncio.sleep(0)
+    spawned.append(label)
+
+
+@app.get("/where")
+async def where(label: str = "", wait: bool = False) -> dict[str, object]:
+    """Where the handler's steps run, and whether asyncio works in each of them."""
+    import threading
+
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    first = threading.current_thread().name
+    if label:
+        background = asyncio.create_task(_record(label))  # fire and forget
+        background.add_done_callback(lambda _: None)
+    if wait:
+        await asyncio.sleep(0.01)
+    return {"first": first, "then": threading.current_thread().name,
+            "same_task": asyncio.current_task() is task and task is not None,
+            "same_loop": asyncio.get_running_loop() is loop}
+
+
+@app.get("/spawned")
+def spawned_labels() -> list[str]:
+    return spawned

@@ -73,7 +73,7 @@ func TestAsyncErrorsAndPipelining(t *testing.T) {
 func TestHandlerTimeoutAnswers504AndInterpreterRecovers(t *testing.T) {
 	forEachPython(t, func(t *testing.T, venv string) {
 		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1", "--timeout-handler", "1")
-		for _, path := range []string{"/spin", "/spin-async"} {
+		for _, path := range []string{"/spin", "/spin-async", "/spin-inline"} {
 			begin := time.Now()
 			r, _, _ := roundTrip(t, s, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
 			if r.StatusCode != 504 || !strings.Contains(r.body, "Gateway Timeout") {
@@ -87,6 +87,60 @@ func TestHandlerTimeoutAnswers504AndInterpreterRecovers(t *testing.T) {
 			if r.StatusCode != 200 || r.body != `{"sync":"ok"}` {
 				t.Fatalf("after %s: %d %s", path, r.StatusCode, r.body)
 			}
+		}
+	})
+}
+
+// An async handler's first step runs on the event-loop thread, as a task of the
+// interpreter's asyncio loop: a handler that does not wait is answered there, one that waits
+// goes on on the asyncio thread, and asyncio works the same in both. (While the asyncio
+// thread is busy the whole handler runs there instead, so "inline" is checked over retries.)
+func TestAsyncFirstStepRunsInlineAsATask(t *testing.T) {
+	forEachPython(t, func(t *testing.T, venv string) {
+		s := start(t, venv, repoDir(t, "tests", "apps"), "async_app:app", "--workers", "1")
+		get := func(path string) string {
+			r, _, _ := roundTrip(t, s, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+			if r.StatusCode != 200 {
+				t.Fatalf("%s: %d %s", path, r.StatusCode, r.body)
+			}
+			return r.body
+		}
+		const asyncioThread = `"fasterapi-asyncio"`
+		inline := map[bool]bool{}
+		for i := 0; i < 50 && (!inline[false] || !inline[true]); i++ {
+			for _, wait := range []bool{false, true} {
+				body := get(fmt.Sprintf("/where?wait=%v", wait))
+				if !strings.Contains(body, `"same_task":true,"same_loop":true`) {
+					t.Fatalf("wait=%v: asyncio state differs between the steps: %s", wait, body)
+				}
+				if wait && !strings.Contains(body, `"then":`+asyncioThread) {
+					t.Fatalf("a handler that waited did not go on on the asyncio thread: %s", body)
+				}
+				if !strings.Contains(body, `"first":`+asyncioThread) {
+					inline[wait] = true
+					if !wait && strings.Contains(body, `"then":`+asyncioThread) {
+						t.Fatalf("a handler that did not wait moved threads: %s", body)
+					}
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !inline[false] || !inline[true] {
+			t.Fatalf("no first step ran on the event-loop thread in 50 tries (without / with a wait: %v / %v)",
+				inline[false], inline[true])
+		}
+		// Tasks created by a handler run on the loop afterwards.
+		get("/where?label=a")
+		get("/where?label=b&wait=true")
+		var got string
+		for i := 0; i < 100; i++ {
+			if got = get("/spawned"); got == `["a","b"]` {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got != `["a","b"]` {
+			t.Errorf("tasks spawned by the handlers: %s, want both", got)
 		}
 	})
 }
