@@ -76,6 +76,13 @@ type session struct {
 	file           *fileBody
 	parkedConds    condHeaders
 	parkedCondsSet bool
+	// mwx is the built-in middleware's state for the request being answered (nil when the
+	// app has none). A streamed answer's head is held (holding, heldStatus, heldHead) until
+	// its first piece: the middleware decide on compression then, as Starlette's GZip does.
+	mwx        *mwExchange
+	holding    bool
+	heldStatus int
+	heldHead   []byte
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -110,6 +117,7 @@ func (c *session) OnClose() {
 		c.parked = false
 	}
 	c.closeFile()
+	c.mwx.release()
 	if h2 := c.h2.Load(); h2 != nil {
 		h2.closeFiles()
 	}
@@ -190,7 +198,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			q.finish()
 		}
 		switch {
-		case c.streaming:
+		case c.streaming || c.holding:
 			out = c.endStream(out)
 		case c.wsPending: // the handler ended without accepting
 			c.wsPending = false
@@ -322,31 +330,61 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		sc.path = percentDecode(sc.path[:0], path)
 		path = sc.path
 	}
+	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
+	c.mwx = nil
+	if c.srv.mw != nil {
+		ws := isWebSocketUpgrade(req)
+		x, a := c.srv.mw.begin(c.middlewareRequest(path, ws), ws)
+		if a != nil {
+			keep := keepAlive && !ws
+			return c.respond(out, a.status, a.head, a.body, keep, head), keep
+		}
+		if !ws {
+			c.mwx = x
+		}
+	}
 	if isWebSocketUpgrade(req) {
 		return c.serveWebSocket(out, path, sc)
 	}
 	c.parkedCondsSet = false
 	sc.params.Reset()
 	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
-	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
 	if res == router.Found && c.srv.mounts != nil && c.srv.mounts[handle] != nil {
 		return c.serveStatic(out, c.srv.mounts[handle], &sc.params, keepAlive, head), keepAlive
 	}
+	var answer []byte // the status (and Allow or Location) of an answer passed to Python
 	switch res {
 	case router.NotFound:
-		return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
+		if c.srv.answerRoute < 0 {
+			return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
+		}
+		answer = statusNotFound
 	case router.MethodNotAllowed:
-		extra := append(append(append(jsonType[:len(jsonType):len(jsonType)], "allow: "...), allow...), "\r\n"...)
-		return c.respond(out, 405, extra, methodNotAllowedBody, keepAlive, head), keepAlive
+		if c.srv.answerRoute < 0 {
+			extra := append(append(append(jsonType[:len(jsonType):len(jsonType)], "allow: "...), allow...), "\r\n"...)
+			return c.respond(out, 405, extra, methodNotAllowedBody, keepAlive, head), keepAlive
+		}
+		answer, sc.redirect = statusMethodNotAllowed, append(sc.redirect[:0], allow...)
 	case router.RedirectSlash:
 		sc.redirect = c.location(redirectPath[:0])
-		return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
+		if c.srv.answerRoute < 0 {
+			return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
+		}
+		answer = statusRedirect
+		// The Location value alone: "location: " and CRLF off.
+		sc.redirect = sc.redirect[len("location: ") : len(sc.redirect)-2]
+	}
+	if answer != nil {
+		handle = c.srv.answerRoute
 	}
 
 	if c.srv.overLimit() {
 		return c.respond(out, 503, retryAfter, serviceUnavailableBody, keepAlive, head), keepAlive
 	}
 	c.requestMeta(sc, path, c.info.Scheme())
+	if answer != nil {
+		addAnswer(&sc.meta, answer, sc.redirect)
+	}
 	c.srv.inflight.Add(1)
 	r := c.srv.caller.Call(handle, c.token<<32, sc.meta.Bytes(), req.Body)
 	if r.Deferred {
@@ -389,6 +427,10 @@ func (c *session) respondResult(out []byte, r *pybridge.Result, keepAlive, head 
 // respond appends a whole response. HEAD answers carry the GET's content-length but no body
 // (RFC 9110 §9.3.2); 1xx/204/304 carry neither (RFC 9110 §8.6).
 func (c *session) respond(out []byte, status int, extra, body []byte, keepAlive, head bool) []byte {
+	if x := c.mwx; x != nil {
+		c.mwx = nil
+		extra, body = x.whole(status, extra, body)
+	}
 	if keepAlive && c.req.ProtoMinor == 0 {
 		extra = append(extra[:len(extra):len(extra)], keepAliveHeader...)
 	}
