@@ -10,49 +10,50 @@ package server
 // fileChunk is Starlette's FileResponse.chunk_size.
 const fileChunk = 64 << 10
 
-// fileMiddleware passes a planned file answer through the middleware. When the body is to be
-// compressed whole, the answer is written here (done); when it is to be compressed as it is
-// sent, enc is its encoder and p's head and length say so.
-func (c *session) fileMiddleware(out []byte, x *mwExchange, p *filePlan, keepAlive, head bool) (
-	_ []byte, enc *bodyEncoder, done bool) {
+// fileAnswer is what the middleware make of a planned file answer.
+type fileAnswer struct {
+	// whole: the body is compressed whole; it was read into body, the plan's file closed,
+	// and the caller answers (status, head, body) as a complete answer through x.
+	whole bool
+	body  []byte
+	// enc compresses the body as it is sent; the plan's head and length (-1) say so.
+	enc *bodyEncoder
+}
+
+// planFile passes a planned file answer through the middleware. streamOK is false when the
+// body cannot be sent with an unannounced length (an HTTP/1.0 client: no chunked coding),
+// in which case a large file is left uncompressed.
+func (x *mwExchange) planFile(p *filePlan, head, streamOK bool) (fileAnswer, error) {
 	if p.f == nil || head {
 		p.head = x.headOnly(p.head)
-		return out, nil, false
+		return fileAnswer{}, nil
 	}
 	if p.length < fileChunk {
 		if !x.compresses(p.status, p.head, int(p.length)) {
 			p.head = x.wholeHead(p.status, p.head, int(p.length))
-			return out, nil, false
+			return fileAnswer{}, nil
 		}
 		body, err := p.readAll()
-		if err != nil {
-			c.srv.logError("reading " + p.f.name + ": " + err.Error())
-			p.close()
-			return c.respond(out, 500, plainType, internalErrorBody, keepAlive, head), nil, true
-		}
 		p.close()
-		c.mwx = x
-		return c.respond(out, p.status, p.head, body, keepAlive, head), nil, true
+		return fileAnswer{whole: true, body: body}, err
 	}
 	original := p.head
 	p.head = x.streamed(p.status, p.head)
-	if x.enc == nil {
-		return out, nil, false
+	enc := x.enc
+	x.enc = nil
+	if enc == nil {
+		return fileAnswer{}, nil
 	}
-	if c.req.ProtoMinor == 0 {
-		// No chunked coding for an HTTP/1.0 client: the file goes out as it is.
-		x.enc.release()
-		x.enc = nil
+	if !streamOK {
+		enc.release()
 		p.head = x.headOnly(original)
-		return out, nil, false
+		return fileAnswer{}, nil
 	}
-	enc, x.enc = x.enc, nil
 	p.length = -1
-	return out, enc, false
+	return fileAnswer{enc: enc}, nil
 }
 
-// readAll reads the plan's body (a single segment: compressed plans are 200 answers) into
-// memory.
+// readAll reads the plan's body into memory.
 func (p *filePlan) readAll() ([]byte, error) {
 	body := make([]byte, 0, p.length)
 	for _, seg := range p.segs {
@@ -67,4 +68,24 @@ func (p *filePlan) readAll() ([]byte, error) {
 		}
 	}
 	return body, nil
+}
+
+// fileMiddleware is planFile for an HTTP/1.1 answer: a body compressed whole is written here
+// (done); enc is the encoder of a body compressed as it is sent.
+func (c *session) fileMiddleware(out []byte, x *mwExchange, p *filePlan, keepAlive, head bool) (
+	_ []byte, enc *bodyEncoder, done bool) {
+	name := ""
+	if p.f != nil {
+		name = p.f.name
+	}
+	a, err := x.planFile(p, head, c.req.ProtoMinor > 0)
+	switch {
+	case err != nil:
+		c.srv.logError("reading " + name + ": " + err.Error())
+		return c.respond(out, 500, plainType, internalErrorBody, keepAlive, head), nil, true
+	case a.whole:
+		c.mwx = x
+		return c.respond(out, p.status, p.head, a.body, keepAlive, head), nil, true
+	}
+	return out, a.enc, false
 }
