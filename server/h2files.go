@@ -153,9 +153,10 @@ func (h *h2session) pumpFiles() {
 				fb.segs = fb.segs[1:]
 			}
 			if fb.enc != nil {
-				data = fb.enc.chunk(data)
-				if len(fb.segs) == 0 {
-					data = append(data[:len(data):len(data)], fb.enc.finish()...)
+				if len(fb.segs) > 0 {
+					data = fb.enc.chunk(data)
+				} else {
+					data = fb.enc.last(data)
 					fb.enc = nil
 				}
 			}

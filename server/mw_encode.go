@@ -113,14 +113,18 @@ func (e *bodyEncoder) chunk(data []byte) []byte {
 	return e.buf.Bytes()
 }
 
-// finish ends the compressed body and returns its last bytes; the encoder is done.
-func (e *bodyEncoder) finish() []byte {
+// last compresses the final piece and ends the compressed body; the encoder is done.
+func (e *bodyEncoder) last(data []byte) []byte {
 	e.buf.Reset()
+	_, _ = e.w.Write(data)
 	_ = e.w.Close()
 	out := bytes.Clone(e.buf.Bytes())
 	e.release()
 	return out
 }
+
+// finish ends the compressed body and returns its last bytes; the encoder is done.
+func (e *bodyEncoder) finish() []byte { return e.last(nil) }
 
 // release returns the compressor to its pool.
 func (e *bodyEncoder) release() {

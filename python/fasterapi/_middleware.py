@@ -28,6 +28,7 @@ StaticFiles mounts are answered in Go and do not pass through these functions ei
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -75,8 +76,7 @@ async def route_response(app: Any, route: APIRoute, raw: RawRequest) -> Response
 
             result = await asyncio.to_thread(route.handle_full, raw, app)
     except Exception as exc:
-        response: Response = app._handle_exception(exc, raw)
-        return response
+        return await exception_response(app, exc, raw)
     if isinstance(result, Response):
         return result
     return route.make_response(result)
@@ -110,6 +110,22 @@ async def answer_response(app: Any, raw: RawRequest) -> Response:
     from .exceptions import HTTPException
 
     headers = {"Allow": fields["allow"]} if "allow" in fields else None
-    response: Response = app._handle_exception(HTTPException(status, headers=headers),
-                                               AnsweredRequest(raw))
-    return response
+    return await exception_response(app, HTTPException(status, headers=headers),
+                                    AnsweredRequest(raw))
+
+
+async def exception_response(app: Any, exc: Exception, raw: RawRequest) -> Response:
+    """The app's answer to an exception, awaiting an async exception handler here (the chain
+    runs on the interpreter's event loop, where app._handle_exception cannot run one)."""
+    handler = app._lookup_handler(exc)
+    if handler is None or not inspect.iscoroutinefunction(handler):
+        response: Response = app._handle_exception(exc, raw)
+        return response
+    try:
+        result = await handler(Request(raw, app), exc)
+    except Exception as failure:
+        return app._handle_exception(failure, raw)  # type: ignore[no-any-return]
+    if not isinstance(result, Response):
+        raise TypeError(f"exception handler {handler!r} returned {type(result).__name__}, "
+                        "not a Response")
+    return result
