@@ -60,7 +60,7 @@ def test_the_servers_own_answers_pass_through_python_middleware(client: httpx.Cl
     assert response.headers["allow"] == "GET, HEAD"
     response = client.get("/async/", follow_redirects=False)
     assert response.status_code == 307 and response.headers["x-order"] == "inner,outer"
-    assert response.headers["location"] == f"{client.base_url}async"
+    assert response.headers["location"] == f"{client.base_url}/async"
 
 
 def test_middleware_must_be_async() -> None:
