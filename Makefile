@@ -49,7 +49,8 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./protocols/websocket/ && \
 	go test -run '^$$' -fuzz '^FuzzConn$$' -fuzztime $(FUZZTIME) ./protocols/http2/ && \
 	go test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime $(FUZZTIME) ./server/ && \
-	go test -run '^$$' -fuzz '^FuzzNormPath$$' -fuzztime $(FUZZTIME) ./server/
+	go test -run '^$$' -fuzz '^FuzzNormPath$$' -fuzztime $(FUZZTIME) ./server/ && \
+	go test -run '^$$' -fuzz '^FuzzMiddleware$$' -fuzztime $(FUZZTIME) ./server/
 
 .PHONY: venvs
 venvs: $(foreach v,$(TEST_PYTHONS),venv-$(v))
