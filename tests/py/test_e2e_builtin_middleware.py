@@ -26,7 +26,7 @@ ROOT = Path(tempfile.mkdtemp(prefix="fasterapi-mw-"))
 (ROOT / "tiny.txt").write_bytes(b"tiny")
 os.environ["MIDDLEWARE_APP_ROOT"] = str(ROOT)
 sys.path.insert(0, str(APPS_DIR))
-import middleware_app  # noqa: E402
+import middleware_app
 
 # Fields that say how the answer travelled, not what it is.
 TRANSPORT = {"date", "server", "content-length", "transfer-encoding", "connection"}
