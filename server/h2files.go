@@ -24,7 +24,7 @@ const (
 // h2file is a file body still being sent on a stream.
 type h2file struct {
 	f    *openFile
-	segs []fileSeg // what is left to send, in order
+	segs []fileSeg    // what is left to send, in order
 	enc  *bodyEncoder // compresses the body (GZip middleware); nil: sent as it is
 }
 
