@@ -10,7 +10,7 @@ FUZZTIME ?= 15s
 PORT ?= 8000
 # Test clients and tools installed from PyPI into each test venv, as a user would (pydantic:
 # FasterAPI hands pydantic models to it, and the differential tests serve some).
-TEST_REQS := pytest httpx h2 websockets mypy ruff openapi-spec-validator schemathesis pydantic
+TEST_REQS := pytest httpx h2 websockets mypy ruff openapi-spec-validator schemathesis pydantic brotli zstandard
 # The reference for the differential tests (tests/py/test_diff_*.py serve the same apps with
 # uvicorn + FastAPI from it): PyPI's current FastAPI, in a venv of its own so that FasterAPI's
 # tests never see it. `rm -rf .venv-ref` before `make test` takes newer releases.
@@ -56,7 +56,8 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzConn$$' -fuzztime $(FUZZTIME) ./protocols/http2/ && \
 	go test -run '^$$' -fuzz '^FuzzParseRange$$' -fuzztime $(FUZZTIME) ./server/ && \
 	go test -run '^$$' -fuzz '^FuzzNormPath$$' -fuzztime $(FUZZTIME) ./server/ && \
-	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./protocols/form/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./protocols/form/ && \
+	go test -run '^$$' -fuzz '^FuzzMiddleware$$' -fuzztime $(FUZZTIME) ./server/
 
 .PHONY: venvs venv-ref
 venvs: $(foreach v,$(TEST_PYTHONS),venv-$(v))

@@ -2,7 +2,11 @@ module github.com/fasterapi/fasterapi
 
 go 1.26.0
 
-require golang.org/x/net v0.62.0
+require (
+	github.com/andybalholm/brotli v1.3.0
+	github.com/klauspost/compress v1.20.5
+	golang.org/x/net v0.62.0
+)
 
 require (
 	4d63.com/gocheckcompilerdirectives v1.4.0 // indirect

@@ -69,9 +69,26 @@ type Route struct {
 	Options map[string]any
 }
 
+// AppConfig is what the app declares for the server beside its routes.
+type AppConfig struct {
+	// Middleware lists the built-in middleware (fasterapi.middleware), outermost first.
+	Middleware []Middleware
+	// AnswerRoute is the route id through which the server's own answers (404, 405, the
+	// slash redirect) pass the app's Python HTTP middleware; -1 when the app has none.
+	AnswerRoute int
+}
+
+// Middleware is one built-in middleware: its name ("cors", "gzip", "trustedhost",
+// "httpsredirect") and its options as the Python class worked them out.
+type Middleware struct {
+	Name    string
+	Options json.RawMessage
+}
+
 // Host is the running Python side of the server.
 type Host struct {
 	cfg        Config
+	app        AppConfig
 	routes     []Route
 	routesJSON []byte
 	ready      atomic.Int32
@@ -92,11 +109,11 @@ func Start(cfg Config) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	routes, err := parseRoutes(raw)
+	routes, app, err := parseTable(raw)
 	if err != nil {
 		return nil, err
 	}
-	h := &Host{cfg: cfg, routes: routes, routesJSON: raw}
+	h := &Host{cfg: cfg, app: app, routes: routes, routesJSON: raw}
 	h.shared.Store(cfg.Mode == ModeShared)
 	if cfg.Mode == ModePooled {
 		if err := pybridge.StartPool(cfg.Interpreters, cfg.QueueSize, cfg.Spec, cfg.AppDir, raw); err != nil {
@@ -116,6 +133,40 @@ func (h *Host) watchdog() {
 	for range time.Tick(period) {
 		pybridge.WatchdogScan(h.cfg.HandlerTimeout)
 	}
+}
+
+// parseTable reads what the app's boot returned: {"routes": [rows], "app": {settings}}.
+func parseTable(raw []byte) ([]Route, AppConfig, error) {
+	var table struct {
+		Routes json.RawMessage `json:"routes"`
+		App    struct {
+			Middleware  [][]json.RawMessage `json:"middleware"`
+			AnswerRoute *int                `json:"answer_route"`
+		} `json:"app"`
+	}
+	app := AppConfig{AnswerRoute: -1}
+	if err := json.Unmarshal(raw, &table); err != nil {
+		return nil, app, fmt.Errorf("the app's route table is not valid: %w", err)
+	}
+	routes, err := parseRoutes(table.Routes)
+	if err != nil {
+		return nil, app, err
+	}
+	for i, pair := range table.App.Middleware {
+		var m Middleware
+		if len(pair) != 2 || json.Unmarshal(pair[0], &m.Name) != nil {
+			return nil, app, fmt.Errorf("middleware %d of the app's settings is malformed", i)
+		}
+		m.Options = pair[1]
+		app.Middleware = append(app.Middleware, m)
+	}
+	if a := table.App.AnswerRoute; a != nil {
+		if *a < 0 || *a >= len(routes) {
+			return nil, app, fmt.Errorf("the app's answer route %d is not in its route table", *a)
+		}
+		app.AnswerRoute = *a
+	}
+	return routes, app, nil
 }
 
 func parseRoutes(raw []byte) ([]Route, error) {
@@ -163,6 +214,9 @@ func routeFromRow(row []any) (Route, bool) {
 
 // Routes returns the app's route table.
 func (h *Host) Routes() []Route { return h.routes }
+
+// App returns what the app declared beside its routes (middleware).
+func (h *Host) App() AppConfig { return h.app }
 
 // Workers is the configured number of interpreters.
 func (h *Host) Workers() int { return h.cfg.Workers }

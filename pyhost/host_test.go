@@ -40,3 +40,25 @@ func TestParseRoutesWithOptions(t *testing.T) {
 		t.Error("a fifth element that is not an object was accepted")
 	}
 }
+
+func TestParseTableWithMiddleware(t *testing.T) {
+	routes, app, err := parseTable([]byte(`{"routes":[["/a",["GET"],200,"a"],["",["FASTERAPI-ANSWER"],200,"fasterapi.answer"]],` +
+		`"app":{"middleware":[["cors",{"allow_origins":["*"]}],["gzip",{}]],"answer_route":1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) != 2 || app.AnswerRoute != 1 || len(app.Middleware) != 2 || app.Middleware[0].Name != "cors" ||
+		string(app.Middleware[0].Options) != `{"allow_origins":["*"]}` {
+		t.Fatalf("%+v %+v", routes, app)
+	}
+	_, app, err = parseTable([]byte(`{"routes":[],"app":{"middleware":[]}}`))
+	if err != nil || app.AnswerRoute != -1 || app.Middleware != nil {
+		t.Fatalf("%+v %v", app, err)
+	}
+	for _, bad := range []string{`[]`, `{"routes":{}}`, `{"routes":[],"app":{"answer_route":0}}`,
+		`{"routes":[],"app":{"middleware":[["cors"]]}}`, `{"routes":[],"app":{"middleware":[[1,{}]]}}`} {
+		if _, _, err := parseTable([]byte(bad)); err == nil {
+			t.Errorf("parseTable(%s) accepted a malformed table", bad)
+		}
+	}
+}

@@ -33,6 +33,10 @@ type fileBody struct {
 	f    *openFile
 	segs []fileSeg // what is left to send, in order
 	keep bool
+	// enc compresses the body (GZip middleware), which then goes out chunked, read through
+	// buf instead of by sendfile.
+	enc *bodyEncoder
+	buf []byte
 }
 
 var (
@@ -61,6 +65,14 @@ func (c *session) respondFile(out []byte, r *pybridge.Result, keepAlive, head bo
 
 // writeFilePlan appends the head of a planned file response and starts its body.
 func (c *session) writeFilePlan(out []byte, p filePlan, keepAlive, head bool) []byte {
+	var enc *bodyEncoder
+	if x := c.mwx; x != nil {
+		c.mwx = nil
+		var done bool
+		if out, enc, done = c.fileMiddleware(out, x, &p, keepAlive, head); done {
+			return out
+		}
+	}
 	extra := p.head
 	if keepAlive && c.req.ProtoMinor == 0 {
 		extra = append(extra, keepAliveHeader...)
@@ -68,6 +80,13 @@ func (c *session) writeFilePlan(out []byte, p filePlan, keepAlive, head bool) []
 	out = http1.AppendResponseHead(out, p.status, serverHeader, *c.srv.date.Load(), p.length, keepAlive, extra)
 	if p.f == nil || head {
 		p.close()
+		return out
+	}
+	if enc != nil {
+		c.file = &fileBody{f: p.f, segs: p.segs, keep: keepAlive, enc: enc}
+		c.busy.Store(true)
+		c.deadline.Store(time.Now().Add(fileStall).UnixNano())
+		c.info.Wake()
 		return out
 	}
 	if p.length <= fileInline {
@@ -155,7 +174,16 @@ func (c *session) pumpFile(out []byte, fb *fileBody) ([]byte, error) {
 		case seg.lit != nil && buffered+len(out) < writeWater:
 			out = append(out, seg.lit...)
 			fb.segs = fb.segs[1:]
-		case seg.lit == nil && len(out) == 0 && buffered == 0 && c.info.Fd != nil:
+		case seg.lit == nil && fb.enc != nil && buffered+len(out) < writeWater:
+			if err := c.pumpEncoded(fb, seg); err != nil {
+				return out, err
+			}
+			out = http1.AppendChunk(out, fb.buf)
+			if len(fb.segs) == 0 {
+				out = http1.AppendLastChunk(http1.AppendChunk(out, fb.enc.finish()))
+				fb.enc = nil
+			}
+		case seg.lit == nil && fb.enc == nil && len(out) == 0 && buffered == 0 && c.info.Fd != nil:
 			sent, err := sendFile(c.info.Fd(), fb.f.fd, seg, fileTurn)
 			if err != nil {
 				return out, err
@@ -221,10 +249,33 @@ func sendFile(sock, src int, seg *fileSeg, limit int64) (int64, error) {
 	return sent, nil
 }
 
+// pumpEncoded reads the next piece of seg and leaves it compressed in fb.buf.
+func (c *session) pumpEncoded(fb *fileBody, seg *fileSeg) error {
+	n := min(seg.n, fileChunk)
+	if cap(fb.buf) < fileChunk {
+		fb.buf = make([]byte, fileChunk)
+	}
+	raw := fb.buf[:n]
+	if err := fb.f.readAt(raw, seg.off); err != nil {
+		return err
+	}
+	seg.off += n
+	seg.n -= n
+	if seg.n == 0 {
+		fb.segs = fb.segs[1:]
+	}
+	c.deadline.Store(time.Now().Add(fileStall).UnixNano())
+	fb.buf = append(fb.buf[:0], fb.enc.chunk(raw)...)
+	return nil
+}
+
 // closeFile drops the file body, if any.
 func (c *session) closeFile() {
 	if c.file != nil {
 		c.file.f.close()
+		if c.file.enc != nil {
+			c.file.enc.release()
+		}
 	}
 	c.file = nil
 }

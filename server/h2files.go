@@ -24,7 +24,8 @@ const (
 // h2file is a file body still being sent on a stream.
 type h2file struct {
 	f    *openFile
-	segs []fileSeg // what is left to send, in order
+	segs []fileSeg    // what is left to send, in order
+	enc  *bodyEncoder // compresses the body (GZip middleware); nil: sent as it is
 }
 
 // writeFileResult answers a stream with the file a handler returned (FileResponse).
@@ -33,12 +34,11 @@ func (h *h2session) writeFileResult(id uint32, st *h2stream, r *pybridge.Result)
 	f, err := openRegular(r.File)
 	if err != nil {
 		h.c.srv.logError(fileOpenError(r.File, err))
-		h.writeHead(id, 500, plainType, int64(len(internalErrorBody)), false)
-		_, _ = h.conn.WriteData(id, internalErrorBody, true)
+		h.writeResult(id, st, &pybridge.Result{Status: 500, Head: plainType, Body: internalErrorBody})
 		return
 	}
 	conds := condsFromH2(st)
-	h.writeFilePlan(id, planFile(f, r.Status, r.Head, &conds, st.method == "HEAD"))
+	h.writeFilePlan(id, st, planFile(f, r.Status, r.Head, &conds, st.method == "HEAD"))
 }
 
 // serveStaticH2 answers a stream under a StaticFiles mount.
@@ -52,7 +52,7 @@ func (h *h2session) serveStaticH2(id uint32, st *h2stream, m *staticMount, param
 	switch a.kind {
 	case staticFile:
 		conds := condsFromH2(st)
-		h.writeFilePlan(id, planFile(a.f, a.status, a.head, &conds, head))
+		h.writeFilePlan(id, st, planFile(a.f, a.status, a.head, &conds, head))
 		return
 	case staticRedirect:
 		target := rawPath + "/"
@@ -67,18 +67,30 @@ func (h *h2session) serveStaticH2(id uint32, st *h2stream, m *staticMount, param
 	default:
 		status, extra, body = 404, jsonType, notFoundBody
 	}
-	if head {
-		h.writeHead(id, status, extra, int64(len(body)), true)
-		return
-	}
-	h.writeHead(id, status, extra, int64(len(body)), len(body) == 0)
-	if len(body) > 0 {
-		_, _ = h.conn.WriteData(id, body, true)
-	}
+	h.writeResult(id, st, &pybridge.Result{Status: status, Head: extra, Body: body})
 }
 
 // writeFilePlan sends a planned file response's head, and its body at once when small.
-func (h *h2session) writeFilePlan(id uint32, p filePlan) {
+func (h *h2session) writeFilePlan(id uint32, st *h2stream, p filePlan) {
+	var enc *bodyEncoder
+	if x := st.mwx; x != nil {
+		name := ""
+		if p.f != nil {
+			name = p.f.name
+		}
+		a, err := x.planFile(&p, st.method == "HEAD", true)
+		switch {
+		case err != nil:
+			h.c.srv.logError("reading " + name + ": " + err.Error())
+			st.mwx = nil
+			h.writeResult(id, st, &pybridge.Result{Status: 500, Head: plainType, Body: internalErrorBody})
+			return
+		case a.whole:
+			h.writeResult(id, st, &pybridge.Result{Status: p.status, Head: p.head, Body: a.body})
+			return
+		}
+		st.mwx, enc = nil, a.enc
+	}
 	if p.f == nil {
 		h.writeHead(id, p.status, p.head, p.length, true)
 		return
@@ -87,7 +99,7 @@ func (h *h2session) writeFilePlan(id uint32, p filePlan) {
 	if h.files == nil {
 		h.files = make(map[uint32]*h2file)
 	}
-	h.files[id] = &h2file{f: p.f, segs: p.segs}
+	h.files[id] = &h2file{f: p.f, segs: p.segs, enc: enc}
 	h.pumpFiles()
 }
 
@@ -140,6 +152,14 @@ func (h *h2session) pumpFiles() {
 			if seg.lit != nil || seg.n == 0 {
 				fb.segs = fb.segs[1:]
 			}
+			if fb.enc != nil {
+				if len(fb.segs) > 0 {
+					data = fb.enc.chunk(data)
+				} else {
+					data = fb.enc.last(data)
+					fb.enc = nil
+				}
+			}
 			if _, err := h.conn.WriteData(id, data, len(fb.segs) == 0); err != nil {
 				h.dropFile(id) // the stream is gone (reset by the peer)
 				break
@@ -162,6 +182,9 @@ func (h *h2session) unsent() int {
 func (h *h2session) dropFile(id uint32) {
 	if fb, ok := h.files[id]; ok {
 		fb.f.close()
+		if fb.enc != nil {
+			fb.enc.release()
+		}
 		delete(h.files, id)
 	}
 }

@@ -72,6 +72,13 @@ type h2stream struct {
 	ended     bool   // our END_STREAM is out
 	// form is the parsed form the handler got; its temporary files go when it answers.
 	form *formCollector
+
+	// mwx is the built-in middleware's state for the stream's answer (nil when the app has
+	// none); a streamed answer's head waits in heldHead until its first piece (see session).
+	mwx        *mwExchange
+	holding    bool
+	heldStatus int
+	heldHead   []byte
 }
 
 type h2answer struct {
@@ -231,6 +238,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				}
 				h.releaseBody(st)
 				st.endForm()
+				st.mwx.release()
 			}
 			delete(h.streams, ev.Stream)
 			h.endUpload(ev.Stream)
@@ -280,20 +288,35 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	path, rawPath, query := splitStreamPath(sc, st.path)
+	if srv.mw != nil {
+		x, a := srv.mw.begin(h.middlewareRequest(st, path, query, false), false)
+		if a != nil {
+			h.writeResult(id, st, &pybridge.Result{Status: a.status, Head: a.head, Body: a.body})
+			return
+		}
+		st.mwx = x
+	}
 	sc.params.Reset()
 	handle, res, allow, _ := srv.router.Lookup([]byte(st.method), path, &sc.params, sc.redirect[:0])
 	if res == router.Found && srv.mounts != nil && srv.mounts[handle] != nil {
 		h.serveStaticH2(id, st, srv.mounts[handle], &sc.params, rawPath, query)
 		return
 	}
+	var answer, detail []byte // an answer of the server's own passed to Python (answerroute.go)
 	switch res {
 	case router.NotFound:
-		h.writeResult(id, st, &pybridge.Result{Status: 404, JSON: true, Body: notFoundBody})
-		return
+		if srv.answerRoute < 0 {
+			h.writeResult(id, st, &pybridge.Result{Status: 404, JSON: true, Body: notFoundBody})
+			return
+		}
+		answer = statusNotFound
 	case router.MethodNotAllowed:
-		h.writeResult(id, st, &pybridge.Result{Status: 405, JSON: true, Body: methodNotAllowedBody,
-			Head: []byte("allow: " + allow + "\r\n")})
-		return
+		if srv.answerRoute < 0 {
+			h.writeResult(id, st, &pybridge.Result{Status: 405, JSON: true, Body: methodNotAllowedBody,
+				Head: []byte("allow: " + allow + "\r\n")})
+			return
+		}
+		answer, detail = statusMethodNotAllowed, []byte(allow)
 	case router.RedirectSlash:
 		target := rawPath + "/"
 		if len(rawPath) > 1 && rawPath[len(rawPath)-1] == '/' {
@@ -302,9 +325,15 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 		if query != "" {
 			target += "?" + query
 		}
-		h.writeResult(id, st, &pybridge.Result{Status: 307,
-			Head: []byte("location: " + st.scheme + "://" + st.authority + target + "\r\n")})
-		return
+		location := st.scheme + "://" + st.authority + target
+		if srv.answerRoute < 0 {
+			h.writeResult(id, st, &pybridge.Result{Status: 307, Head: []byte("location: " + location + "\r\n")})
+			return
+		}
+		answer, detail = statusRedirect, []byte(location)
+	}
+	if answer != nil {
+		handle = srv.answerRoute
 	}
 	if srv.overLimit() {
 		h.writeResult(id, st, &pybridge.Result{Status: 503, Head: retryAfter, Body: serviceUnavailableBody})
@@ -312,7 +341,9 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	}
 	h.streamMeta(sc, st.method, path, rawPath, query, st.scheme, st.authority, st.headers)
 	body := st.body
-	if srv.formRoutes != nil {
+	if answer != nil {
+		addAnswer(&sc.meta, answer, detail)
+	} else if srv.formRoutes != nil {
 		fc, refusal := srv.parseForm(handle, h2ContentType(st.headers), body)
 		if refusal != nil {
 			h.writeResult(id, st, refusal)
@@ -402,12 +433,18 @@ func (h *h2session) writeResult(id uint32, st *h2stream, r *pybridge.Result) {
 	}
 	delete(h.streams, id)
 	hdrs := make([]http2.Header, 0, 4)
-	if r.JSON {
+	status := r.Status
+	body, head := r.Body, r.Head
+	if x := st.mwx; x != nil {
+		st.mwx = nil
+		if r.JSON {
+			head = append(jsonType[:len(jsonType):len(jsonType)], head...)
+		}
+		head, body = x.whole(status, head, body)
+	} else if r.JSON {
 		hdrs = append(hdrs, http2.Header{Name: "content-type", Value: "application/json"})
 	}
-	hdrs = headerFields(hdrs, r.Head)
-	status := r.Status
-	body := r.Body
+	hdrs = headerFields(hdrs, head)
 	if !http1.BodyAllowed(status) {
 		body = nil
 	} else {

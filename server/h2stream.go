@@ -143,10 +143,23 @@ func (h *h2session) pumpStream(id uint32, st *h2stream, q *streamQueue) {
 				continue
 			}
 			st.streaming = true
+			if st.mwx != nil {
+				st.holding, st.heldStatus, st.heldHead = true, op.code, op.data
+				continue
+			}
 			_ = h.conn.WriteHeaders(id, op.code, headerFields(nil, op.data), false)
 		case pybridge.OpHTTPBody:
+			if st.holding && len(op.data) > 0 {
+				st.holding = false
+				head := st.mwx.streamed(st.heldStatus, st.heldHead)
+				_ = h.conn.WriteHeaders(id, st.heldStatus, headerFields(nil, head), false)
+			}
 			if st.streaming && st.method != "HEAD" && len(op.data) > 0 {
-				_, _ = h.conn.WriteData(id, op.data, false)
+				data := op.data
+				if x := st.mwx; x != nil && x.enc != nil {
+					data = x.enc.chunk(data)
+				}
+				_, _ = h.conn.WriteData(id, data, false)
 			}
 		case pybridge.OpAbort:
 			h.abortStream(id, st)
@@ -169,6 +182,7 @@ func (h *h2session) pumpStream(id uint32, st *h2stream, q *streamQueue) {
 // RST_STREAM tells the client it is incomplete).
 func (h *h2session) abortStream(id uint32, st *h2stream) {
 	_ = h.conn.ResetStream(id, http2.ErrCodeInternal)
+	st.mwx.release()
 	h.forget(id, websocket.CloseAbnormal)
 	if st.parked {
 		h.c.srv.inflight.Add(-1)
@@ -189,7 +203,7 @@ func (h *h2session) finishLongLived(id uint32, st *h2stream, r *pybridge.Result)
 	}
 	switch {
 	case st.streaming:
-		_, _ = h.conn.WriteData(id, nil, true)
+		h.endStreamed(id, st)
 	case st.ws != nil:
 		h.wsHandlerDone(id, st, q)
 		if st.ws != nil { // still closing: the stream ends once the peer's Close arrives
@@ -209,4 +223,26 @@ func (h *h2session) finishLongLived(id uint32, st *h2stream, r *pybridge.Result)
 	h.c.srv.inflight.Add(-1)
 	delete(h.streams, id)
 	return true, false
+}
+
+// endStreamed ends a streamed response whose handler completed: a head still held (no
+// piece came) goes out with the empty body the middleware make of it, and a compressed
+// body gets its last bytes.
+func (h *h2session) endStreamed(id uint32, st *h2stream) {
+	var tail []byte
+	if st.holding {
+		st.holding = false
+		var head []byte
+		head, tail = st.mwx.whole(st.heldStatus, st.heldHead, nil)
+		_ = h.conn.WriteHeaders(id, st.heldStatus, headerFields(nil, head), false)
+	}
+	if x := st.mwx; x != nil && x.enc != nil {
+		tail = x.enc.finish()
+		x.enc = nil
+	}
+	st.mwx, st.heldHead = nil, nil
+	if st.method == "HEAD" {
+		tail = nil
+	}
+	_, _ = h.conn.WriteData(id, tail, true)
 }

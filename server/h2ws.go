@@ -41,6 +41,15 @@ func (h *h2session) openWebSocket(ev *http2.Event, st *h2stream) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	path, rawPath, query := splitStreamPath(sc, ev.Path)
+	if srv.mw != nil { // TrustedHost and HTTPSRedirect see WebSocket handshakes too
+		st.headers = ev.Headers
+		_, a := srv.mw.begin(h.middlewareRequest(st, path, query, true), true)
+		st.headers = nil
+		if a != nil {
+			h.writeResult(ev.Stream, st, &pybridge.Result{Status: a.status, Head: a.head, Body: a.body})
+			return
+		}
+	}
 	sc.params.Reset()
 	handle, res, _, _ := srv.wsRouter.Lookup([]byte("GET"), path, &sc.params, sc.redirect[:0])
 	if res != router.Found {

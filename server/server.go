@@ -38,6 +38,9 @@ type Options struct {
 	// ErrorLog receives errors met while answering in Go (a FileResponse whose file is
 	// missing, a file read failing); nil drops them.
 	ErrorLog func(msg string)
+	// App is what the app declared beside its routes: the built-in middleware, and the
+	// route through which the server's own answers reach its Python HTTP middleware.
+	App pyhost.AppConfig
 }
 
 // Caller runs a route's handler; pyhost.Host is the real one. A Deferred result is answered
@@ -66,12 +69,21 @@ type Server struct {
 	mounts []*staticMount
 	// formRoutes marks, by route handle, the routes whose form bodies Go parses (nil: none).
 	formRoutes []bool
+	// mw is the app's built-in middleware (nil: none, and no cost).
+	mw *mwChain
+	// answerRoute is the route the server's own 404/405/307 answers are passed to when the
+	// app has Python HTTP middleware (answerroute.go); -1 otherwise.
+	answerRoute int
 }
 
 var serverHeader = []byte("fasterapi")
 
-// websocketMethod marks a WebSocket route in the app's route table.
-const websocketMethod = "WEBSOCKET"
+// websocketMethod marks a WebSocket route in the app's route table; answerMethod the route
+// of the server's own answers (answerroute.go), which no request matches.
+const (
+	websocketMethod = "WEBSOCKET"
+	answerMethod    = "FASTERAPI-ANSWER"
+)
 
 // New builds the router from the route table. draining reports a shutdown in progress.
 func New(routes []pyhost.Route, caller Caller, opts Options, draining func() bool) (*Server, error) {
@@ -81,7 +93,19 @@ func New(routes []pyhost.Route, caller Caller, opts Options, draining func() boo
 	if err != nil {
 		return nil, err
 	}
+	mw, err := newMWChain(opts.App.Middleware)
+	if err != nil {
+		return nil, err
+	}
+	answerRoute := -1
 	for i, rt := range routes {
+		if slices.Contains(rt.Methods, answerMethod) {
+			if i != opts.App.AnswerRoute {
+				return nil, fmt.Errorf("route %d is an answer route, but the app's answer route is %d", i, opts.App.AnswerRoute)
+			}
+			answerRoute = i
+			continue
+		}
 		target, methods, pattern := r, rt.Methods, rt.Path
 		if slices.Contains(methods, websocketMethod) {
 			target, methods = ws, []string{"GET"}
@@ -96,7 +120,7 @@ func New(routes []pyhost.Route, caller Caller, opts Options, draining func() boo
 		}
 	}
 	s := &Server{opts: opts, caller: caller, router: r, wsRouter: ws, hasWebSocket: hasWS, draining: draining,
-		mounts: mounts, formRoutes: formRouteTable(routes)}
+		mounts: mounts, formRoutes: formRouteTable(routes), mw: mw, answerRoute: answerRoute}
 	s.tickDate(time.Now())
 	pybridge.SetFormParser(parseFormInMemory)
 	return s, nil

@@ -79,6 +79,13 @@ type session struct {
 	// form is the parsed form of the request being answered, whose temporary files go
 	// when the handler has answered (form.go).
 	form *formCollector
+	// mwx is the built-in middleware's state for the request being answered (nil when the
+	// app has none). A streamed answer's head is held (holding, heldStatus, heldHead) until
+	// its first piece: the middleware decide on compression then, as Starlette's GZip does.
+	mwx        *mwExchange
+	holding    bool
+	heldStatus int
+	heldHead   []byte
 }
 
 // scratch is per-request working memory, pooled so idle connections hold none of it.
@@ -115,6 +122,7 @@ func (c *session) OnClose() {
 	}
 	c.closeFile()
 	c.endForm()
+	c.mwx.release()
 	if h2 := c.h2.Load(); h2 != nil {
 		h2.closeFiles()
 	}
@@ -196,7 +204,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 			q.finish()
 		}
 		switch {
-		case c.streaming:
+		case c.streaming || c.holding:
 			out = c.endStream(out)
 		case c.wsPending: // the handler ended without accepting
 			c.wsPending = false
@@ -328,25 +336,52 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 		sc.path = percentDecode(sc.path[:0], path)
 		path = sc.path
 	}
+	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
+	c.mwx = nil
+	if c.srv.mw != nil {
+		ws := isWebSocketUpgrade(req)
+		x, a := c.srv.mw.begin(c.middlewareRequest(path, ws), ws)
+		if a != nil {
+			keep := keepAlive && !ws
+			return c.respond(out, a.status, a.head, a.body, keep, head), keep
+		}
+		if !ws {
+			c.mwx = x
+		}
+	}
 	if isWebSocketUpgrade(req) {
 		return c.serveWebSocket(out, path, sc)
 	}
 	c.parkedCondsSet = false
 	sc.params.Reset()
 	handle, res, allow, redirectPath := c.srv.router.Lookup(req.Method, path, &sc.params, sc.redirect[:0])
-	head := req.Method[0] == 'H' && string(req.Method) == "HEAD"
 	if res == router.Found && c.srv.mounts != nil && c.srv.mounts[handle] != nil {
 		return c.serveStatic(out, c.srv.mounts[handle], &sc.params, keepAlive, head), keepAlive
 	}
+	var answer []byte // the status (and Allow or Location) of an answer passed to Python
 	switch res {
 	case router.NotFound:
-		return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
+		if c.srv.answerRoute < 0 {
+			return c.respond(out, 404, jsonType, notFoundBody, keepAlive, head), keepAlive
+		}
+		answer = statusNotFound
 	case router.MethodNotAllowed:
-		extra := append(append(append(jsonType[:len(jsonType):len(jsonType)], "allow: "...), allow...), "\r\n"...)
-		return c.respond(out, 405, extra, methodNotAllowedBody, keepAlive, head), keepAlive
+		if c.srv.answerRoute < 0 {
+			extra := append(append(append(jsonType[:len(jsonType):len(jsonType)], "allow: "...), allow...), "\r\n"...)
+			return c.respond(out, 405, extra, methodNotAllowedBody, keepAlive, head), keepAlive
+		}
+		answer, sc.redirect = statusMethodNotAllowed, append(sc.redirect[:0], allow...)
 	case router.RedirectSlash:
 		sc.redirect = c.location(redirectPath[:0])
-		return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
+		if c.srv.answerRoute < 0 {
+			return c.respond(out, 307, sc.redirect, nil, keepAlive, head), keepAlive
+		}
+		answer = statusRedirect
+		// The Location value alone: "location: " and CRLF off.
+		sc.redirect = sc.redirect[len("location: ") : len(sc.redirect)-2]
+	}
+	if answer != nil {
+		handle = c.srv.answerRoute
 	}
 
 	if c.srv.overLimit() {
@@ -354,7 +389,9 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	}
 	c.requestMeta(sc, path, c.info.Scheme())
 	body := req.Body
-	if c.srv.formRoutes != nil {
+	if answer != nil {
+		addAnswer(&sc.meta, answer, sc.redirect)
+	} else if c.srv.formRoutes != nil {
 		fc, refusal := c.srv.parseForm(handle, http1ContentType(req), body)
 		if refusal != nil {
 			return c.respondResult(out, refusal, keepAlive, head), keepAlive
@@ -426,6 +463,10 @@ func (c *session) respondResult(out []byte, r *pybridge.Result, keepAlive, head 
 // respond appends a whole response. HEAD answers carry the GET's content-length but no body
 // (RFC 9110 §9.3.2); 1xx/204/304 carry neither (RFC 9110 §8.6).
 func (c *session) respond(out []byte, status int, extra, body []byte, keepAlive, head bool) []byte {
+	if x := c.mwx; x != nil {
+		c.mwx = nil
+		extra, body = x.whole(status, extra, body)
+	}
 	if keepAlive && c.req.ProtoMinor == 0 {
 		extra = append(extra[:len(extra):len(extra)], keepAliveHeader...)
 	}

@@ -110,14 +110,18 @@ func (c *session) pump(out []byte, q *streamQueue) ([]byte, bool) {
 				return c.respond(out, 403, jsonType, refusedBody, false, false), true
 			}
 		case pybridge.OpHTTPStart:
+			if c.mwx != nil {
+				c.holding, c.heldStatus, c.heldHead = true, op.code, op.data
+				continue
+			}
 			out = c.streamHead(out, op.code, op.data)
 		case pybridge.OpHTTPBody:
+			if c.holding && len(op.data) > 0 {
+				c.holding = false
+				out = c.streamHead(out, c.heldStatus, c.mwx.streamed(c.heldStatus, c.heldHead))
+			}
 			if c.streaming && !c.parkedHead && len(op.data) > 0 {
-				if c.chunked {
-					out = http1.AppendChunk(out, op.data)
-				} else {
-					out = append(out, op.data...)
-				}
+				out = c.streamPiece(out, c.encodePiece(op.data))
 			}
 		case pybridge.OpAbort:
 			q.close(websocket.CloseAbnormal)
@@ -152,11 +156,45 @@ func (c *session) streamHead(out []byte, status int, head []byte) []byte {
 
 // endStream finishes a streamed response once its handler completed.
 func (c *session) endStream(out []byte) []byte {
+	if c.holding { // no piece came: the middleware see an empty body
+		c.holding = false
+		head, body := c.mwx.whole(c.heldStatus, c.heldHead, nil)
+		out = c.streamHead(out, c.heldStatus, head)
+		if !c.parkedHead {
+			out = c.streamPiece(out, body)
+		}
+	}
+	if x := c.mwx; x != nil && x.enc != nil {
+		if tail := x.enc.finish(); c.streaming && !c.parkedHead {
+			out = c.streamPiece(out, tail)
+		}
+		x.enc = nil
+	}
+	c.mwx, c.heldHead = nil, nil
 	if c.chunked && !c.parkedHead {
 		out = http1.AppendLastChunk(out)
 	}
 	c.streaming, c.chunked = false, false
 	return out
+}
+
+// encodePiece is a streamed body's piece as the middleware send it (compressed or not).
+func (c *session) encodePiece(data []byte) []byte {
+	if x := c.mwx; x != nil && x.enc != nil {
+		return x.enc.chunk(data)
+	}
+	return data
+}
+
+// streamPiece appends body bytes of a streamed response (a chunk on HTTP/1.1).
+func (c *session) streamPiece(out, data []byte) []byte {
+	if len(data) == 0 || !c.streaming {
+		return out
+	}
+	if c.chunked {
+		return http1.AppendChunk(out, data)
+	}
+	return append(out, data...)
 }
 
 // outbound is what the transport holds unsent for this connection (loop thread only).

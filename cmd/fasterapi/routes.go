@@ -21,7 +21,10 @@ func routes(args []string) int {
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "METHODS\tPATH\tNAME\tSTATUS")
-	for _, r := range host.Routes() {
+	for i, r := range host.Routes() {
+		if i == host.App().AnswerRoute {
+			continue // not a route of the app: how the server's own answers reach its middleware
+		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\n", strings.Join(r.Methods, ","), r.Path, r.Name, r.Status)
 	}
 	_ = w.Flush()

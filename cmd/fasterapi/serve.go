@@ -73,6 +73,7 @@ func serve(args []string) int {
 		WSMaxSize:        f.wsMaxSize,
 		WSPingInterval:   f.wsPingInterval,
 		WSPingTimeout:    f.wsPingTimeout,
+		App:              host.App(),
 	}
 	if f.accessLog {
 		opts.AccessLog = func(line string) { log.Info("%s", line) }

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # (path, methods, status, name), plus an options dict for a mount.
 RouteEntry = tuple[Any, ...]
+# {"routes": [RouteEntry, ...], "app": {settings}}: see FasterAPI.host_table.
+HostTable = dict[str, Any]
 
 
 class AppLoadError(Exception):
@@ -76,8 +78,9 @@ def load_app(spec: str, app_dir: str) -> Any:
     return app
 
 
-def boot(spec: str, app_dir: str) -> list[RouteEntry]:
-    """Load the app in this interpreter; return (path, methods, status, name) per route.
+def boot(spec: str, app_dir: str) -> HostTable:
+    """Load the app in this interpreter; return its route table, (path, methods, status,
+    name) per route, and its settings (built-in middleware), as FasterAPI.host_table.
 
     A route's index in the list is the `route_index` later passed to dispatch.
     """
@@ -103,7 +106,7 @@ def boot(spec: str, app_dir: str) -> list[RouteEntry]:
         _fasterapi.install(app._dispatch, jsonable_encoder)
     global _app
     _app = app
-    return app.route_table()
+    return app.host_table()
 
 
 _app: Any = None

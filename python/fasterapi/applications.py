@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from functools import partial
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from ._middleware import HTTPMiddleware
     from ._raw import RawRequest
     from .channels import Channel
+    from .middleware import Middleware
+    from .middleware._base import GoMiddleware
     from .staticfiles import Mount, StaticFiles
 
 ExceptionHandler = Callable[[Request, Any], Any]
@@ -68,6 +71,7 @@ class FasterAPI(APIRouter):
         generate_unique_id_function: Callable[[Any], str] | None = None,
         callbacks: list[Any] | None = None,
         webhooks: APIRouter | None = None,
+        middleware: Sequence[Middleware] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(default_response_class=default_response_class,
@@ -90,6 +94,14 @@ class FasterAPI(APIRouter):
         self.state = State()
         self._channels: dict[str, Channel] = {}
         self._http_middleware: list[HTTPMiddleware] = []
+        # The built-in middleware (run by the server), outermost first, as Starlette's
+        # user_middleware; user_middleware holds what was passed, _go_middleware the checked
+        # instances.
+        self.user_middleware: list[Middleware] = []
+        self._go_middleware: list[GoMiddleware] = []
+        for item in middleware or ():
+            cls, args, kwargs = item
+            self._add_go_middleware(len(self.user_middleware), item, cls, args, kwargs)
         self.mounts: list[Mount] = []
         self.exception_handlers: dict[Any, ExceptionHandler] = {}
         for key, handler in (exception_handlers or {}).items():
@@ -116,6 +128,8 @@ class FasterAPI(APIRouter):
             assert self.title, "A title must be provided for OpenAPI, e.g.: 'My API'"
             assert self.version, "A version must be provided for OpenAPI, e.g.: '2.1.0'"
         self._setup_done = False
+        # The route index of the server's own answers (host_table); -1: none.
+        self._answer_route = -1
 
     def openapi(self) -> dict[str, Any]:
         """The app's OpenAPI document, made once (replace this method to customise it)."""
@@ -251,6 +265,42 @@ class FasterAPI(APIRouter):
 
         return decorator
 
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
+        """Add a built-in middleware (fasterapi.middleware); the last added is the outermost.
+
+        The options are checked now; anything but the built-in classes is refused, since no
+        ASGI app exists to wrap (use `@app.middleware("http")` instead).
+        """
+        from .middleware import Middleware
+
+        self._add_go_middleware(0, Middleware(middleware_class, *args, **kwargs),
+                                middleware_class, args, kwargs)
+
+    def _add_go_middleware(self, position: int, item: Middleware, cls: Any,
+                           args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        from .middleware._base import instantiate
+
+        instance = instantiate(cls, args, kwargs)
+        self.user_middleware.insert(position, item)
+        self._go_middleware.insert(position, instance)
+
+    def host_table(self) -> dict[str, Any]:
+        """What the server gets at boot: the route table, and the app's settings beside it:
+        the built-in middleware (outermost first, each as [name, options]) and, when the app
+        has HTTP middleware, the index of the extra row through which the server's own
+        404/405/307 answers reach them (see fasterapi._middleware)."""
+        from ._middleware import ANSWER_METHOD
+
+        routes = self.route_table()
+        config: dict[str, Any] = {
+            "middleware": [[m.go_name, m.go_config()] for m in self._go_middleware]}
+        self._answer_route = -1
+        if self._http_middleware:
+            self._answer_route = len(routes)
+            routes.append(("", (ANSWER_METHOD,), 200, "fasterapi.answer"))
+            config["answer_route"] = self._answer_route
+        return {"routes": routes, "app": config}
+
     def exception_handler(self, exc_class_or_status_code: type[BaseException] | int
                           ) -> Callable[[HandlerT], HandlerT]:
         def decorator(func: HandlerT) -> HandlerT:
@@ -278,18 +328,12 @@ class FasterAPI(APIRouter):
         Never raises: every failure becomes the response FastAPI would send.
         """
         try:
-            route = self.routes[route_index]
-            if self._http_middleware and HOSTED and isinstance(route, APIRoute):
-                from ._concurrency import answer_async
-                from ._middleware import run_chain
-
-                middleware = self._http_middleware
-                result = answer_async(lambda: run_chain(self, route, raw, middleware), 200,
-                                   lambda exc: self._handle_exception(exc, raw))
+            if self._http_middleware and HOSTED:
+                result = self._through_middleware(route_index, raw)
             elif self.dependency_overrides:
-                result = route.handle_full(raw, self)
+                result = self.routes[route_index].handle_full(raw, self)
             else:
-                result = route.handle(raw, self)
+                result = self.routes[route_index].handle(raw, self)
         except Exception as exc:
             return self._handle_exception(exc, raw)
         if isinstance(result, Response):
@@ -303,6 +347,24 @@ class FasterAPI(APIRouter):
 
                 run_after_response(result.background)
         return result
+
+    def _through_middleware(self, route_index: int, raw: RawRequest) -> object:
+        """The answer of the route, or of the server's own 404/405/307 (the answer route),
+        through the app's `@app.middleware("http")` functions; WebSocket routes skip them."""
+        from ._concurrency import answer_async
+        from ._middleware import answer_response, route_response, run_chain
+
+        endpoint: Callable[[], Awaitable[Response]]
+        if route_index == self._answer_route:
+            endpoint = partial(answer_response, self, raw)
+        else:
+            route = self.routes[route_index]
+            if not isinstance(route, APIRoute):
+                return route.handle(raw, self)
+            endpoint = partial(route_response, self, route, raw)
+        middleware = self._http_middleware
+        return answer_async(lambda: run_chain(self, raw, middleware, endpoint), 200,
+                            lambda exc: self._handle_exception(exc, raw))
 
     def _handle_exception(self, exc: Exception, raw: RawRequest) -> Response:
         try:

@@ -56,8 +56,9 @@ def test_boot_returns_the_route_table(app_dir: str) -> None:
             ("/docs", ("GET", "HEAD"), 200, "swagger_ui_html"),
             ("/docs/oauth2-redirect", ("GET", "HEAD"), 200, "swagger_ui_redirect"),
             ("/redoc", ("GET", "HEAD"), 200, "redoc_html")]
-    assert table == [*docs, ("/items/{item_id}", ("GET", "HEAD"), 200, "read"),
-                     ("/files/{p:path}", ("POST",), 201, "upload")]
+    assert table == {"routes": [*docs, ("/items/{item_id}", ("GET", "HEAD"), 200, "read"),
+                                ("/files/{p:path}", ("POST",), 201, "upload")],
+                     "app": {"middleware": []}}
     assert sys.path[0] == directory
     assert boot(f"{name}:Holder.inner", directory) == table
     assert sys.path.count(directory) == 1
@@ -100,3 +101,25 @@ def test_load_errors_say_what_to_fix(app_dir: str, spec: str, message: str) -> N
 
 def test_runtime_module_exports() -> None:
     assert issubclass(_runtime.AppLoadError, Exception)
+
+
+def test_boot_sends_the_middleware_and_the_answer_route(tmp_path: Any) -> None:
+    (tmp_path / "mwboot.py").write_text(
+        "from fasterapi import FastAPI\n"
+        "from fasterapi.middleware.gzip import GZipMiddleware\n"
+        "from fasterapi.middleware.httpsredirect import HTTPSRedirectMiddleware\n"
+        "app = FastAPI(openapi_url=None)\n"
+        "app.add_middleware(GZipMiddleware, minimum_size=10, exclude_content_types=('a/b;x',))\n"
+        "app.add_middleware(HTTPSRedirectMiddleware)\n"
+        "@app.get('/a')\n"
+        "def a(): return 1\n"
+        "@app.middleware('http')\n"
+        "async def m(request, call_next): return await call_next(request)\n")
+    table = boot("mwboot:app", str(tmp_path))
+    assert table["routes"] == [("/a", ("GET", "HEAD"), 200, "a"),
+                               ("", ("FASTERAPI-ANSWER",), 200, "fasterapi.answer")]
+    assert table["app"] == {
+        "middleware": [["httpsredirect", {}],
+                       ["gzip", {"minimum_size": 10, "compresslevel": 9,
+                                 "exclude_content_types": ["a/b"]}]],
+        "answer_route": 1}

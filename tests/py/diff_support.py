@@ -113,9 +113,10 @@ def reference_python() -> Path:
 class ServerPair:
     """One app of tests/apps/diff under uvicorn + FastAPI and under FasterAPI."""
 
-    def __init__(self, module: str, fasterapi_args: tuple[str, ...] = ()) -> None:
+    def __init__(self, module: str, fasterapi_args: tuple[str, ...] = (),
+                 attr: str = "app") -> None:
         self.module = module
-        spec = f"{module}:app"
+        spec = f"{module}:{attr}"
         port = free_port()
         self.reference = LiveServer(
             spec, str(DIFF_APPS_DIR), port=port,

@@ -50,9 +50,17 @@ def test_streaming_response_through_middleware(client: httpx.Client) -> None:
     assert response.text == "xy" and response.headers["x-order"] == "inner,outer"
 
 
-def test_go_answers_do_not_enter_python_middleware(client: httpx.Client) -> None:
+def test_the_servers_own_answers_pass_through_python_middleware(client: httpx.Client) -> None:
     response = client.get("/no-such-route")
-    assert response.status_code == 404 and "x-order" not in response.headers
+    assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+    assert response.headers["x-order"] == "inner,outer"
+    assert response.headers["x-path"] == "/no-such-route"
+    response = client.post("/async")
+    assert response.status_code == 405 and response.headers["x-order"] == "inner,outer"
+    assert response.headers["allow"] == "GET, HEAD"
+    response = client.get("/async/", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["x-order"] == "inner,outer"
+    assert response.headers["location"] == f"{client.base_url}/async"
 
 
 def test_middleware_must_be_async() -> None:
