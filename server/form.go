@@ -15,7 +15,8 @@ import (
 // Form bodies of routes that take Form/File parameters are parsed here, not in Python: the
 // handler gets the fields and files as a compact record (see appendFormString for the
 // layout, python/fasterapi/_formdata.py for the reader), and file parts larger than
-// spoolThreshold go to temporary files that are removed once the response is written.
+// spoolThreshold go to temporary files that are removed once the response is written. A
+// multipart body is fed to the collector as it arrives (upload.go); other bodies whole.
 
 // spoolThreshold is where a file part moves from memory to a temporary file, Starlette's
 // SpooledTemporaryFile size.

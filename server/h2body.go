@@ -8,7 +8,7 @@ import (
 )
 
 // Request bodies reach the handler whole, so an HTTP/2 session buffers each one until its
-// stream ends. --max-body-size bounds one body (the core answers 413), but a connection may
+// stream ends (uploads to form routes excepted: they stream into their form, upload.go). --max-body-size bounds one body (the core answers 413), but a connection may
 // upload on up to SETTINGS_MAX_CONCURRENT_STREAMS streams at once. Flow control (RFC 9113
 // §5.2) is the brake: a stream's window is reopened (ConsumeData) only while the
 // connection's buffered bodies stay within one maximal body, except for the oldest upload,

@@ -372,3 +372,31 @@ func TestH2UploadRefusals(t *testing.T) {
 			h.uploads, h.conn.Err())
 	}
 }
+
+// BenchmarkUploadFeed measures what one read buffer of an upload costs the event loop
+// once its file part is on disk: parsing it and writing it to the temporary file. It
+// reports the slowest feed too, since the loop serves other connections meanwhile.
+func BenchmarkUploadFeed(b *testing.B) {
+	b.Setenv("TMPDIR", b.TempDir())
+	c, err := newFormCollector([]byte("multipart/form-data; boundary=B"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.discard()
+	head, _ := multipartFile(strings.Repeat("s", spoolThreshold+1))
+	if err := c.feed([]byte(head)); err != nil {
+		b.Fatal(err)
+	}
+	piece := bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB, a read of the transport
+	b.SetBytes(int64(len(piece)))
+	var slowest time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		if err := c.feed(piece); err != nil {
+			b.Fatal(err)
+		}
+		slowest = max(slowest, time.Since(start))
+	}
+	b.ReportMetric(float64(slowest.Microseconds()), "max-µs/feed")
+}
