@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -262,7 +262,7 @@ class _PeakRSS:
         while not self._stop.wait(0.02):
             self.peak = max(self.peak, _rss_kib(self.pid))
 
-    def __enter__(self) -> _PeakRSS:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
