@@ -250,13 +250,8 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 				return out, transport.CloseAfterWrite
 			}
 			if err != nil {
-				perr, ok := err.(*http1.Error)
-				if !ok {
-					perr = &http1.Error{Status: 400, Reason: err.Error()}
-				}
-				out = http1.AppendErrorResponse(out, perr, serverHeader, *c.srv.date.Load())
 				c.pending = nil
-				return out, transport.CloseAfterWrite
+				return c.refuseBody(out, err), transport.CloseAfterWrite
 			}
 			if n == 0 {
 				if c.parser.Paused() {

@@ -109,8 +109,8 @@ func (c *session) readUpload(data, out []byte) (n int, ended bool, _ []byte, ref
 	}
 }
 
-// refuseBody answers a body the HTTP/1.1 parser refused (413 past the upload limit, 400
-// for broken chunked framing) and drops the form.
+// refuseBody answers a request the HTTP/1.1 parser refused (its Status, e.g. 413 past the
+// upload limit, 400 for broken chunked framing) and drops an upload's form.
 func (c *session) refuseBody(out []byte, err error) []byte {
 	c.endForm()
 	perr, ok := err.(*http1.Error)
