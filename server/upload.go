@@ -159,10 +159,9 @@ func (h *h2session) checkDeclaredUpload(id uint32, st *h2stream) {
 	}
 }
 
-// uploadData passes a piece of an upload's body to its form. The bytes go back to the
-// client's flow-control windows at once: they are in the form or its file already.
+// uploadData passes a piece of an upload's body to its form, then gives the bytes back to
+// the client's flow-control windows: they are in the form or its file now.
 func (h *h2session) uploadData(id uint32, st *h2stream, data []byte) {
-	h.conn.ConsumeData(id, len(data))
 	st.received += int64(len(data))
 	if limit := h.c.srv.opts.MaxUploadBytes; limit > 0 && st.received > limit {
 		h.refuseUpload(id, st, h.c.srv.uploadTooLarge())
@@ -170,7 +169,9 @@ func (h *h2session) uploadData(id uint32, st *h2stream, data []byte) {
 	}
 	if err := st.form.feed(data); err != nil {
 		h.refuseUpload(id, st, h.c.srv.formRefusal(err))
+		return
 	}
+	h.conn.ConsumeData(id, len(data))
 }
 
 // uploadEnded completes the form of a stream whose body ended; false when it was refused.
