@@ -51,6 +51,7 @@ go-test: venvs
 fuzz:
 	eval "$$(scripts/cgo-env.sh)"; \
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./protocols/http1/ && \
+	go test -run '^$$' -fuzz '^FuzzStreamBody$$' -fuzztime $(FUZZTIME) ./protocols/http1/ && \
 	go test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./router/ && \
 	go test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./protocols/websocket/ && \
 	go test -run '^$$' -fuzz '^FuzzConn$$' -fuzztime $(FUZZTIME) ./protocols/http2/ && \

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 
 	"github.com/fasterapi/fasterapi/protocols/form"
 	"github.com/fasterapi/fasterapi/pybridge"
@@ -14,7 +15,8 @@ import (
 // Form bodies of routes that take Form/File parameters are parsed here, not in Python: the
 // handler gets the fields and files as a compact record (see appendFormString for the
 // layout, python/fasterapi/_formdata.py for the reader), and file parts larger than
-// spoolThreshold go to temporary files that are removed once the response is written.
+// spoolThreshold go to temporary files that are removed once the response is written. A
+// multipart body is fed to the collector as it arrives (upload.go); other bodies whole.
 
 // spoolThreshold is where a file part moves from memory to a temporary file, Starlette's
 // SpooledTemporaryFile size.
@@ -44,6 +46,16 @@ type formCollector struct {
 	size    int64
 	// inMemory keeps every file part in memory (no temporary files).
 	inMemory bool
+	// memoryLimit bounds what a streamed form holds in memory (0: no bound): file parts go
+	// to disk earlier than spoolThreshold once it is reached, and fields past it are refused.
+	memoryLimit int64
+}
+
+// formTooLarge refuses a streamed form whose fields alone pass the memory limit.
+type formTooLarge struct{ limit int64 }
+
+func (e formTooLarge) Error() string {
+	return "form fields exceed " + strconv.FormatInt(e.limit, 10) + " bytes (--max-body-size)"
 }
 
 // newFormCollector starts a form record for a body of the given Content-Type.
@@ -111,7 +123,15 @@ func (c *formCollector) take(events []form.Event) error {
 // data keeps a part's content in memory up to spoolThreshold, then in a temporary file.
 func (c *formCollector) data(b []byte) error {
 	c.size += int64(len(b))
-	if c.spill == nil && (!c.part.IsFile || c.size <= spoolThreshold || c.inMemory) {
+	overBudget := c.memoryLimit > 0 && int64(len(c.record)+len(c.content)+len(b)) > c.memoryLimit
+	if c.spill == nil && !c.part.IsFile {
+		if overBudget {
+			return formTooLarge{c.memoryLimit}
+		}
+		c.content = append(c.content, b...)
+		return nil
+	}
+	if c.spill == nil && (c.inMemory || (c.size <= spoolThreshold && !overBudget)) {
 		c.content = append(c.content, b...)
 		return nil
 	}
@@ -195,14 +215,25 @@ func (s *Server) parseForm(handle int, contentType, body []byte) (c *formCollect
 	if c != nil {
 		c.discard()
 	}
+	return nil, s.formRefusal(err)
+}
+
+// formRefusal answers a form the server could not take: 400 {"detail": ...} for a body the
+// parser refuses, as Starlette's form parser does, 413 for fields over the memory limit,
+// 500 for a failing temporary file.
+func (s *Server) formRefusal(err error) *pybridge.Result {
 	var fe *form.Error
 	if errors.As(err, &fe) {
-		return nil, &pybridge.Result{Status: 400, JSON: true, Body: detailJSON(fe.Message)}
+		return &pybridge.Result{Status: 400, JSON: true, Body: detailJSON(fe.Message)}
+	}
+	var big formTooLarge
+	if errors.As(err, &big) {
+		return &pybridge.Result{Status: 413, JSON: true, Body: detailJSON(big.Error())}
 	}
 	if s.opts.ErrorLog != nil {
 		s.opts.ErrorLog("could not store an uploaded file: " + err.Error())
 	}
-	return nil, &pybridge.Result{Status: 500, Head: []byte("content-type: text/plain; charset=utf-8\r\n"),
+	return &pybridge.Result{Status: 500, Head: []byte("content-type: text/plain; charset=utf-8\r\n"),
 		Body: []byte("Internal Server Error")}
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // Request bodies reach the handler whole, so an HTTP/2 session buffers each one until its
-// stream ends. --max-body-size bounds one body (the core answers 413), but a connection may
+// stream ends (uploads to form routes excepted: they stream into their form, upload.go). --max-body-size bounds one body (the core answers 413), but a connection may
 // upload on up to SETTINGS_MAX_CONCURRENT_STREAMS streams at once. Flow control (RFC 9113
 // §5.2) is the brake: a stream's window is reopened (ConsumeData) only while the
 // connection's buffered bodies stay within one maximal body, except for the oldest upload,
@@ -30,6 +30,10 @@ func (h *h2session) startUpload(id uint32, st *h2stream, now int64) {
 // received buffers body bytes of stream id and reopens its window if the budget allows.
 func (h *h2session) received(id uint32, st *h2stream, data []byte, now int64) {
 	st.lastData = now
+	if st.upload {
+		h.uploadData(id, st, data)
+		return
+	}
 	st.body = append(st.body, data...)
 	h.bodyBytes += int64(len(data))
 	st.unacked += len(data)
@@ -96,6 +100,7 @@ func (h *h2session) checkUploads(now int64) {
 			_ = h.conn.ResetStream(id, http2.ErrCodeNo)
 			delete(h.streams, id)
 			h.releaseBody(st)
+			st.endForm()
 			h.endUpload(id) // removes uploads[i]
 		default:
 			if at := st.lastData + limit; next == 0 || at < next {

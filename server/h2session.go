@@ -71,7 +71,10 @@ type h2stream struct {
 	out       []byte // WebSocket frames not yet written as DATA
 	ended     bool   // our END_STREAM is out
 	// form is the parsed form the handler got; its temporary files go when it answers.
-	form *formCollector
+	// upload: the body is still streaming into form (upload.go), received bytes so far.
+	form     *formCollector
+	upload   bool
+	received int64
 
 	// mwx is the built-in middleware's state for the stream's answer (nil when the app has
 	// none); a streamed answer's head waits in heldHead until its first piece (see session).
@@ -88,7 +91,11 @@ type h2answer struct {
 
 func h2Config(srv *Server) http2.Config {
 	lim := srv.opts.Limits
-	return http2.Config{MaxHeaderListSize: uint32(lim.MaxHeaderBytes), MaxBodyBytes: lim.MaxBodyBytes,
+	maxBody := lim.MaxBodyBytes
+	if srv.formRoutes != nil {
+		maxBody = 0 // uploads may pass it; every other stream gets it back (takeUpload)
+	}
+	return http2.Config{MaxHeaderListSize: uint32(lim.MaxHeaderBytes), MaxBodyBytes: maxBody,
 		EnableConnectProtocol: srv.hasWebSocket} // RFC 8441 §3: only when WebSocket routes exist
 }
 
@@ -190,6 +197,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 		case http2.EventRequestHeaders:
 			st := &h2stream{method: ev.Method, scheme: ev.Scheme, authority: ev.Authority, path: ev.Path}
 			h.streams[ev.Stream] = st
+			upload := !ev.EndStream && h.c.srv.formRoutes != nil && h.takeUpload(ev.Stream, st, &ev)
 			if ev.Method == "CONNECT" && ev.Protocol != "" {
 				h.openWebSocket(&ev, st)
 				continue
@@ -211,6 +219,9 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				h.ready(ev.Stream, st)
 			} else {
 				h.startUpload(ev.Stream, st, now.UnixNano())
+				if upload {
+					h.checkDeclaredUpload(ev.Stream, st)
+				}
 			}
 		case http2.EventRequestData:
 			if st, ok := h.streams[ev.Stream]; ok && (st.ws != nil || st.wsPending) {
@@ -221,15 +232,19 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				}
 			} else if ok {
 				h.received(ev.Stream, st, ev.Data, now.UnixNano())
-				if ev.EndStream {
+				if ev.EndStream && h.streams[ev.Stream] == st { // not refused meanwhile
 					h.endUpload(ev.Stream)
-					h.ready(ev.Stream, st)
+					if h.uploadEnded(ev.Stream, st) {
+						h.ready(ev.Stream, st)
+					}
 				}
 			}
 		case http2.EventRequestTrailers:
 			if st, ok := h.streams[ev.Stream]; ok {
 				h.endUpload(ev.Stream)
-				h.ready(ev.Stream, st)
+				if h.uploadEnded(ev.Stream, st) {
+					h.ready(ev.Stream, st)
+				}
 			}
 		case http2.EventStreamReset:
 			if st, ok := h.streams[ev.Stream]; ok {
@@ -336,6 +351,7 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 		handle = srv.answerRoute
 	}
 	if srv.overLimit() {
+		st.endForm() // an upload's
 		h.writeResult(id, st, &pybridge.Result{Status: 503, Head: retryAfter, Body: serviceUnavailableBody})
 		return
 	}
@@ -344,7 +360,10 @@ func (h *h2session) dispatch(id uint32, st *h2stream) {
 	if answer != nil {
 		addAnswer(&sc.meta, answer, detail)
 	} else if srv.formRoutes != nil {
-		fc, refusal := srv.parseForm(handle, h2ContentType(st.headers), body)
+		fc, refusal := st.form, (*pybridge.Result)(nil) // an upload's form is complete already
+		if fc == nil {
+			fc, refusal = srv.parseForm(handle, h2ContentType(st.headers), body)
+		}
 		if refusal != nil {
 			h.writeResult(id, st, refusal)
 			return

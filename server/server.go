@@ -19,7 +19,11 @@ import (
 
 // Options are the HTTP-level settings.
 type Options struct {
-	Limits           http1.Limits
+	Limits http1.Limits
+	// MaxUploadBytes bounds a multipart body sent to a form route, which is streamed to
+	// disk instead of received whole (upload.go); 0: no limit. Limits.MaxBodyBytes bounds
+	// every other body, and what such a form keeps in memory.
+	MaxUploadBytes   int64
 	KeepAliveTimeout time.Duration // idle time between requests before the connection is cut
 	HeaderTimeout    time.Duration // time to receive a whole request head (slowloris guard)
 	BodyTimeout      time.Duration // longest pause between body bytes
@@ -161,6 +165,9 @@ func (s *Server) maxPipelined() int {
 // NewSession is the transport.Factory for HTTP/1.1 connections.
 func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
 	sess := &session{srv: s, info: info, parser: http1.NewParser(s.opts.Limits), token: s.nextToken.Add(1), first: true}
+	if s.formRoutes != nil {
+		sess.parser.PauseAfterHead() // so that uploads stream (upload.go)
+	}
 	s.sessions.Store(sess.token, sess)
 	sess.armIdle()
 	return sess

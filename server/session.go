@@ -77,7 +77,7 @@ type session struct {
 	parkedConds    condHeaders
 	parkedCondsSet bool
 	// form is the parsed form of the request being answered, whose temporary files go
-	// when the handler has answered (form.go).
+	// when the handler has answered (form.go), or of the upload being received (upload.go).
 	form *formCollector
 	// mwx is the built-in middleware's state for the request being answered (nil when the
 	// app has none). A streamed answer's head is held (holding, heldStatus, heldHead) until
@@ -228,45 +228,68 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		data = c.pending
 	}
 	for len(data) > 0 {
-		n, err := c.parser.Parse(data, &c.req)
-		if err == http1.ErrHTTP2Preface && c.first {
-			// HTTP/2 with prior knowledge (RFC 9113 §3.3): hand the connection over.
-			h2 := newH2Session(c)
-			c.h2.Store(h2)
-			rest := append([]byte(nil), data...)
-			c.pending = nil
-			return h2.OnData(rest, out)
-		}
-		if err != nil && c.first && !speaksHTTP1(data) {
-			// Not HTTP/1.x at all (no "HTTP/" version on the first line): close without
-			// answering in a protocol the peer does not speak. This is also what an HTTP/2
-			// client that sent a broken preface must see (RFC 9113 §3.4).
-			return out, transport.CloseAfterWrite
-		}
-		if err != nil {
-			perr, ok := err.(*http1.Error)
-			if !ok {
-				perr = &http1.Error{Status: 400, Reason: err.Error()}
+		var n int
+		if c.parser.Streaming() { // an upload (upload.go)
+			var ended, refused bool
+			n, ended, out, refused = c.readUpload(data, out)
+			if refused {
+				c.pending = nil
+				return out, transport.CloseAfterWrite
 			}
-			out = http1.AppendErrorResponse(out, perr, serverHeader, *c.srv.date.Load())
-			c.pending = nil
-			return out, transport.CloseAfterWrite
-		}
-		if n == 0 {
-			if c.parser.HeadComplete() && c.req.ExpectContinue && !c.sentContinue {
-				out = append(out, http1.ContinueResponse...)
-				c.sentContinue = true
+			if !ended {
+				data = data[n:]
+				break
 			}
-			break
-		}
-		c.first = false
-		// h2c upgrade is for cleartext only; over TLS HTTP/2 is chosen by ALPN (RFC 9113 §3.2).
-		if len(c.req.Upgrade) > 0 && c.info.TLS == nil {
-			if h2 := upgradeH2C(c, &c.req); h2 != nil {
+		} else {
+			var err error
+			n, err = c.parser.Parse(data, &c.req)
+			if err == http1.ErrHTTP2Preface && c.first {
+				// HTTP/2 with prior knowledge (RFC 9113 §3.3): hand the connection over.
+				h2 := newH2Session(c)
 				c.h2.Store(h2)
-				rest := append([]byte(nil), data[n:]...)
+				rest := append([]byte(nil), data...)
 				c.pending = nil
 				return h2.OnData(rest, out)
+			}
+			if err != nil && c.first && !speaksHTTP1(data) {
+				// Not HTTP/1.x at all (no "HTTP/" version on the first line): close without
+				// answering in a protocol the peer does not speak. This is also what an HTTP/2
+				// client that sent a broken preface must see (RFC 9113 §3.4).
+				return out, transport.CloseAfterWrite
+			}
+			if err != nil {
+				c.pending = nil
+				return c.refuseBody(out, err), transport.CloseAfterWrite
+			}
+			if n == 0 {
+				if c.parser.Paused() {
+					c.first = false
+					var head int
+					var refused bool
+					head, out, refused = c.startUpload(data, out)
+					if refused {
+						c.pending = nil
+						return out, transport.CloseAfterWrite
+					}
+					// Not an upload (head 0): parsing again reads the body whole.
+					data = data[head:]
+					continue
+				}
+				if c.parser.HeadComplete() && c.req.ExpectContinue && !c.sentContinue {
+					out = append(out, http1.ContinueResponse...)
+					c.sentContinue = true
+				}
+				break
+			}
+			c.first = false
+			// h2c upgrade is for cleartext only; over TLS HTTP/2 is chosen by ALPN (RFC 9113 §3.2).
+			if len(c.req.Upgrade) > 0 && c.info.TLS == nil {
+				if h2 := upgradeH2C(c, &c.req); h2 != nil {
+					c.h2.Store(h2)
+					rest := append([]byte(nil), data[n:]...)
+					c.pending = nil
+					return h2.OnData(rest, out)
+				}
 			}
 		}
 		var keep bool
@@ -290,7 +313,7 @@ func (c *session) OnData(in, out []byte) ([]byte, transport.Action) {
 		}
 	}
 	c.keep(data)
-	if len(data) == 0 {
+	if len(data) == 0 && !c.parser.HeadComplete() {
 		c.armIdle()
 	} else {
 		c.armPartial()
@@ -385,6 +408,7 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	}
 
 	if c.srv.overLimit() {
+		c.endForm() // an upload's
 		return c.respond(out, 503, retryAfter, serviceUnavailableBody, keepAlive, head), keepAlive
 	}
 	c.requestMeta(sc, path, c.info.Scheme())
@@ -392,7 +416,10 @@ func (c *session) serve(out []byte) ([]byte, bool) {
 	if answer != nil {
 		addAnswer(&sc.meta, answer, sc.redirect)
 	} else if c.srv.formRoutes != nil {
-		fc, refusal := c.srv.parseForm(handle, http1ContentType(req), body)
+		fc, refusal := c.form, (*pybridge.Result)(nil) // an upload's form is complete already
+		if fc == nil {
+			fc, refusal = c.srv.parseForm(handle, http1ContentType(req), body)
+		}
 		if refusal != nil {
 			return c.respondResult(out, refusal, keepAlive, head), keepAlive
 		}

@@ -24,6 +24,7 @@ type serveFlags struct {
 	maxRequestLine   int
 	maxHeaderBytes   int
 	maxBodySize      int64
+	maxUploadSize    int64
 	accessLog        bool
 	wsMaxSize        int64
 	wsDeflate        bool
@@ -56,7 +57,8 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	fs.DurationVar(&f.bodyTimeout, "timeout-body-read", 30*time.Second, "longest pause while a request body arrives")
 	fs.IntVar(&f.maxRequestLine, "max-request-line", 8192, "longest request line in bytes (414 beyond)")
 	fs.IntVar(&f.maxHeaderBytes, "max-header-bytes", 16384, "largest request header section in bytes (431 beyond)")
-	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond)")
+	fs.Int64Var(&f.maxBodySize, "max-body-size", 16<<20, "largest request body in bytes (413 beyond); for uploads, the most their form fields and small files hold in memory")
+	fs.Int64Var(&f.maxUploadSize, "max-upload-size", 1<<30, "largest multipart body sent to a route with File/Form parameters, streamed to temporary files as it arrives (413 beyond; 0: no limit)")
 	fs.DurationVar(&f.handlerTimeout, "timeout-handler", 0, "answer 504 and stop a handler that runs longer than this (0: no limit)")
 	fs.StringVar(&f.mode, "mode", "pinned", "pinned (an own-GIL sub-interpreter per event loop), pooled (--interpreters threads shared by all loops, for blocking handlers) or shared (the main interpreter, one GIL; for extensions that refuse sub-interpreters)")
 	fs.IntVar(&f.interpreters, "interpreters", runtime.NumCPU(), "interpreter threads in pooled mode")
@@ -108,6 +110,9 @@ func parseServe(name string, args []string) (*serveFlags, error) {
 	}
 	if f.port < 0 || f.port > 65535 {
 		return nil, fmt.Errorf("--port %d is out of range 0-65535", f.port)
+	}
+	if f.maxUploadSize < 0 {
+		return nil, fmt.Errorf("--max-upload-size must be 0 (no limit) or a size in bytes, got %d", f.maxUploadSize)
 	}
 	if err := f.tls.check(f.port); err != nil {
 		return nil, err

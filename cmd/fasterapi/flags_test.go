@@ -21,6 +21,7 @@ func TestParseServeErrorsNameTheFix(t *testing.T) {
 		"missing the app":     {},
 		"must be MODULE:ATTR": {"app"},
 		"--workers must be":   {"app:app", "--workers", "0"},
+		"--max-upload-size":   {"app:app", "--max-upload-size", "-1"},
 		"--mode \"fast\"":     {"app:app", "--mode", "fast"},
 		"--log-level":         {"app:app", "--log-level", "loud"},
 		"unexpected argument": {"a:b", "c:d"},

@@ -65,6 +65,7 @@ func serve(args []string) int {
 	limits.MaxBodyBytes = f.maxBodySize
 	opts := server.Options{
 		Limits:           limits,
+		MaxUploadBytes:   f.maxUploadSize,
 		KeepAliveTimeout: f.keepAliveTimeout,
 		HeaderTimeout:    f.headerTimeout,
 		BodyTimeout:      f.bodyTimeout,

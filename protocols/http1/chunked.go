@@ -10,7 +10,7 @@ const maxChunkLine = 4096
 // unbounded for a bounded body.
 func (p *Parser) addOverhead(n int) *Error {
 	p.overhead += int64(n)
-	if limit := p.lim.MaxBodyBytes + int64(p.lim.MaxHeaderBytes); p.overhead > limit {
+	if limit := p.bodyLimit() + int64(p.lim.MaxHeaderBytes); p.overhead > limit {
 		return tooLarge(413, "chunked framing", limit)
 	}
 	return nil
@@ -43,8 +43,8 @@ func (p *Parser) chunkSize(buf []byte) (step, *Error) {
 		return stepNext, nil
 	}
 	// Refuse as soon as the size is announced, before the data arrives.
-	if size > p.lim.MaxBodyBytes-int64(len(p.body)) {
-		return 0, tooLarge(413, "request body", p.lim.MaxBodyBytes)
+	if size > p.bodyLimit()-p.decoded() {
+		return 0, tooLarge(413, "request body", p.bodyLimit())
 	}
 	p.chunkLeft = size
 	p.state = stateChunkData

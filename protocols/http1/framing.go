@@ -96,9 +96,6 @@ func (p *Parser) finishHead() (step, *Error) {
 			return 0, &Error{Status: 501, Reason: "unsupported transfer coding"}
 		}
 		p.chunked = true
-	} else if p.clSeen && p.cl > p.lim.MaxBodyBytes {
-		// Refuse before the body arrives, so nobody buffers it.
-		return 0, tooLarge(413, "request body", p.lim.MaxBodyBytes)
 	}
 	p.headDone = true
 	p.bodyStart = p.pos
@@ -111,7 +108,23 @@ func (p *Parser) finishHead() (step, *Error) {
 		// RFC 9112 §6.3 rule 7: no framing fields means no body.
 		return stepDone, nil
 	}
+	if p.pauseAtBody {
+		p.paused = true
+		return stepMore, nil
+	}
+	if e := p.checkDeclaredLength(); e != nil {
+		return 0, e
+	}
 	return stepNext, nil
+}
+
+// checkDeclaredLength refuses a Content-Length over MaxBodyBytes before the body arrives,
+// so nobody buffers it.
+func (p *Parser) checkDeclaredLength() *Error {
+	if p.clSeen && p.cl > p.lim.MaxBodyBytes {
+		return tooLarge(413, "request body", p.lim.MaxBodyBytes)
+	}
+	return nil
 }
 
 // keepAlive implements RFC 9112 §9.3.

@@ -82,6 +82,17 @@ type Parser struct {
 	body         []byte // decoded chunked body, reused across requests
 	trailerStart int
 	trailers     int
+
+	// Streamed bodies (stream.go): pauseAtBody is the caller's choice (PauseAfterHead),
+	// paused that Parse stopped after a head; streaming is set by StreamBody, with the
+	// body's own limit and the decoded bytes handed out so far; head is the copy of the
+	// head that the Request points into meanwhile.
+	pauseAtBody bool
+	paused      bool
+	streaming   bool
+	streamLimit int64
+	streamed    int64
+	head        []byte
 }
 
 // keepBodyCap bounds the decoded-body buffer kept between requests, so one
@@ -112,6 +123,13 @@ func NewParser(l Limits) *Parser {
 func (p *Parser) Parse(buf []byte, req *Request) (n int, err error) {
 	if p.err != nil {
 		return 0, p.err
+	}
+	if p.paused {
+		p.paused = false
+		if e := p.checkDeclaredLength(); e != nil {
+			p.err = e
+			return 0, e
+		}
 	}
 	if len(buf) < p.pos {
 		// The caller broke the contract by shrinking the buffer; start over
@@ -158,7 +176,7 @@ func (p *Parser) reset() {
 	if cap(body) > keepBodyCap {
 		body = nil
 	}
-	*p = Parser{lim: p.lim, fields: fields, body: body, query: -1}
+	*p = Parser{lim: p.lim, fields: fields, body: body, query: -1, pauseAtBody: p.pauseAtBody, head: p.head[:0]}
 }
 
 func (p *Parser) step(buf []byte) (step, *Error) {

@@ -121,7 +121,7 @@ func (c *Conn) onData(flags byte, id uint32, p []byte) {
 		c.streamError(s, ErrCodeProtocol, "request body length differs from content-length")
 		c.answered()
 		return
-	case c.cfg.MaxBodyBytes > 0 && s.received > c.cfg.MaxBodyBytes:
+	case s.maxBody > 0 && s.received > s.maxBody:
 		c.creditConn(int64(len(data)))
 		c.bodyTooLarge(s)
 		return
@@ -161,7 +161,23 @@ func (c *Conn) pushData(s *stream, data []byte, end bool) {
 	}
 }
 
-// bodyTooLarge ends a request whose body passed MaxBodyBytes.
+// LimitBody replaces MaxBodyBytes for the body of a stream whose headers the application
+// has seen (0: no limit), so that an application can allow some requests a larger body
+// than others (configure MaxBodyBytes as the largest, then lower it per stream). A body
+// declared or received beyond the new limit is answered 413 and the stream reset at once
+// (EventStreamReset). It does nothing for a stream that is gone.
+func (c *Conn) LimitBody(stream uint32, limit int64) {
+	s := c.streams[stream]
+	if s == nil || c.err != nil {
+		return
+	}
+	s.maxBody = max(limit, 0)
+	if s.maxBody > 0 && (s.contentLength > s.maxBody || s.received > s.maxBody) {
+		c.bodyTooLarge(s)
+	}
+}
+
+// bodyTooLarge ends a request whose body passed its limit.
 func (c *Conn) bodyTooLarge(s *stream) {
 	c.abortRequest(s, 413, "request body exceeds MaxBodyBytes")
 }

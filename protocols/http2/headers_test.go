@@ -258,3 +258,46 @@ func TestMaxBodyBytes(t *testing.T) {
 	cl.data(5, false, "0123456789x")
 	cl.expectRST(5, ErrCodeCancel)
 }
+
+func TestLimitBodyPerStream(t *testing.T) {
+	cl := newClient(t, Config{MaxBodyBytes: 20})
+	// Lowered below a declared content-length: 413 at once.
+	cl.headers(1, false, post("/", "content-length", "15")...)
+	cl.mustFlush()
+	cl.events()
+	cl.c.LimitBody(1, 10)
+	cl.expectRST(1, ErrCodeNo)
+	if hs := only(cl.seen, xhttp2.FrameHeaders); len(hs) != 1 || hs[0].header(":status") != "413" {
+		t.Fatalf("frames %+v", cl.seen)
+	}
+	if evs := cl.events(); len(evs) != 1 || evs[0].Kind != EventStreamReset || evs[0].Stream != 1 {
+		t.Fatalf("events %+v", evs)
+	}
+	// Raised above MaxBodyBytes (or lifted with 0): the body may pass it.
+	cl.headers(3, false, post("/")...)
+	cl.mustFlush()
+	cl.events()
+	cl.c.LimitBody(3, 0)
+	cl.data(3, false, "0123456789")
+	cl.data(3, true, "0123456789abcdef")
+	cl.mustFlush()
+	var got int
+	for _, ev := range cl.events() {
+		if ev.Kind != EventRequestData {
+			t.Fatalf("event %+v", ev)
+		}
+		got += len(ev.Data)
+		cl.c.ConsumeData(3, len(ev.Data))
+	}
+	if got != 26 {
+		t.Fatalf("got %d body bytes", got)
+	}
+	// Lowered below what was received already.
+	cl.headers(5, false, post("/")...)
+	cl.data(5, false, "0123456")
+	cl.mustFlush()
+	cl.events()
+	cl.c.LimitBody(5, 5)
+	cl.expectRST(5, ErrCodeNo)
+	cl.c.LimitBody(7, 5) // no such stream: nothing happens
+}

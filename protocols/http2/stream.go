@@ -21,6 +21,7 @@ type stream struct {
 	held          int64 // bytes delivered in events and not yet consumed
 	contentLength int64 // declared content-length, or -1
 	received      int64 // DATA payload bytes received (padding excluded)
+	maxBody       int64 // MaxBodyBytes, or what LimitBody set; 0: no limit
 
 	// sending
 	sendWindow  int64 // what the peer lets us send on this stream
@@ -52,6 +53,7 @@ func (c *Conn) newStream(id uint32) *stream {
 	*s = stream{
 		id:            id,
 		contentLength: -1,
+		maxBody:       c.cfg.MaxBodyBytes,
 		sendWindow:    c.peerInitialWindow,
 		queue:         q,
 		trailers:      tr,

@@ -13,14 +13,17 @@ Deliberate differences from FastAPI/Starlette, not among the differential cases:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import socket
+import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Self
 
 import httpx
 import pytest
-from diff_support import Case, ServerPair, served
+from diff_support import DIFF_APPS_DIR, Case, ServerPair, served
 
 from fasterapi.testing import LiveServer
 
@@ -196,3 +199,133 @@ def test_http2_upload(live_server: LiveServer) -> None:
         assert r.status_code == 422
         r = h2.post("/upload", content=b"garbage", headers=MULTIPART)
         assert (r.status_code, r.json()) == (400, {"detail": "Invalid multipart data."})
+
+
+# Uploads stream to disk as they arrive (server/upload.go): a server with the default
+# --max-body-size (16 MiB) and --max-upload-size of 300 MB, whose temporary files go to a
+# directory of the test's own.
+UPLOAD_LIMIT = 300_000_000
+MIB = 1 << 20
+
+
+@pytest.fixture(scope="module")
+def upload_tmp(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(scope="module")
+def upload_server(upload_tmp: Any) -> Iterator[LiveServer]:
+    env = {**os.environ, "FRAMEWORK": "fasterapi", "TMPDIR": str(upload_tmp)}
+    with LiveServer("forms_app:app", str(DIFF_APPS_DIR), env=env,
+                    extra_args=["--workers", "1", "--max-upload-size", str(UPLOAD_LIMIT)]) as live:
+        yield live
+
+
+def _upload_files(directory: Any) -> list[str]:
+    return [n for n in os.listdir(directory) if n.startswith("fasterapi-upload-")]
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+FILE_HEAD = (b'--XX\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n'
+             b"Content-Type: application/octet-stream\r\n\r\n")
+FILE_TAIL = b"\r\n--XX--\r\n"
+
+
+def _multipart_stream(mebibytes: int, digest: Any) -> Iterator[bytes]:
+    """A multipart body with one file of `mebibytes` MiB, made as it is sent (the client
+    never holds it whole); digest gets the file's bytes."""
+    block = os.urandom(MIB)
+    yield FILE_HEAD
+    for i in range(mebibytes):
+        piece = block[i:] + block[:i]
+        digest.update(piece)
+        yield piece
+    yield FILE_TAIL
+
+
+class _PeakRSS:
+    """Samples a process's VmRSS (KiB) in a thread until stopped; peak is the largest seen."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, _rss_kib(pid), threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_kib(self.pid))
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@pytest.mark.parametrize(("transport", "mebibytes"),
+                         [("http1 content-length", 200), ("http1 chunked", 64), ("http2", 200)])
+def test_huge_upload_streams_to_disk(upload_server: LiveServer, upload_tmp: Any, transport: str,
+                                     mebibytes: int) -> None:
+    assert upload_server.process is not None
+    pid = upload_server.process.pid
+    http2 = transport == "http2"
+    with httpx.Client(base_url=upload_server.url, http1=not http2, http2=http2, timeout=120) as c:
+        # Warm up: the interpreter has imported what the route needs, buffers exist.
+        warm = c.post("/upload-sync", files={"file": ("w.bin", os.urandom(2 * MIB))})
+        assert warm.status_code == 200
+        before = _rss_kib(pid)
+        digest = hashlib.sha256()
+        headers = dict(MULTIPART)
+        if transport == "http1 content-length":
+            headers["content-length"] = str(len(FILE_HEAD) + mebibytes * MIB + len(FILE_TAIL))
+        with _PeakRSS(pid) as rss:
+            r = c.post("/upload-sync", content=_multipart_stream(mebibytes, digest), headers=headers)
+        assert r.http_version == ("HTTP/2" if http2 else "HTTP/1.1")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"filename": "big.bin", "size": mebibytes * MIB,
+                        "sha256": digest.hexdigest()}
+    growth_mib = (rss.peak - before) / 1024
+    print(f"{transport}: {mebibytes} MiB upload, server RSS {before // 1024} MiB before, "
+          f"peak growth {growth_mib:.1f} MiB")
+    assert growth_mib < 30
+    assert _wait_for(lambda: not _upload_files(upload_tmp))
+
+
+def test_client_gone_mid_upload_leaves_no_file(upload_server: LiveServer, upload_tmp: Any) -> None:
+    with socket.create_connection((upload_server.host, upload_server.port)) as sock:
+        sock.sendall(b"POST /upload-sync HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: multipart/form-data; boundary=XX\r\n"
+                     b"Content-Length: 50000000\r\n\r\n" + FILE_HEAD + os.urandom(3 * MIB))
+        assert _wait_for(lambda: len(_upload_files(upload_tmp)) == 1)
+    assert _wait_for(lambda: not _upload_files(upload_tmp))
+
+
+def test_upload_over_the_limit_is_413(upload_server: LiveServer) -> None:
+    with socket.create_connection((upload_server.host, upload_server.port)) as sock:
+        sock.sendall(b"POST /upload-sync HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: multipart/form-data; boundary=XX\r\n"
+                     b"Content-Length: " + str(UPLOAD_LIMIT + 1).encode() + b"\r\n\r\n" + FILE_HEAD)
+        sock.settimeout(10)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ")
+    assert json.loads(body) == {"detail": f"request body exceeds {UPLOAD_LIMIT} bytes"}
+
+
+def test_body_limit_still_bounds_other_bodies(upload_server: LiveServer) -> None:
+    with httpx.Client(base_url=upload_server.url, timeout=60) as c:
+        r = c.post("/raw-body", files={"f": ("a.bin", b"x" * (17 * MIB))})
+        assert r.status_code == 413
+        r = c.post("/login", data={"username": "u" * (17 * MIB), "password": "abc"})
+        assert r.status_code == 413
