@@ -27,6 +27,8 @@ be defined at module level), or given as a "module:attr" string.
   response is a 500, as with `raise_server_exceptions=False`.
 - URLs may be relative ("/items") or use FastAPI's "http://testserver" base URL; responses
   are httpx Responses, and every other httpx.Client attribute is available.
+- `websocket_connect(url, subprotocols=, headers=)` opens a real WebSocket (with the
+  `websockets` package) and offers Starlette's test session API; see fasterapi._testws.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from ._appspec import parse_app_spec
+from ._testws import WebSocketTestSession
 from .testing import LiveServer
 
 OVERRIDES_ENV = "FASTERAPI_DEPENDENCY_OVERRIDES"
@@ -260,11 +263,25 @@ class TestClient:
     def delete(self, url: Any, **kwargs: Any) -> Any:
         return self.request("DELETE", url, **kwargs)
 
-    def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            "TestClient.websocket_connect is not supported by FasterAPI's TestClient; the "
-            "server does serve WebSockets, so connect a WebSocket client (e.g. the `websockets` "
-            "package) to client.base_url with the ws:// scheme")
+    def websocket_connect(self, url: str, subprotocols: Sequence[str] | None = None,
+                          **kwargs: Any) -> WebSocketTestSession:
+        """A WebSocket session with the app (Starlette's API, see fasterapi._testws); use
+        it in a `with` block. `headers=` adds fields to the handshake."""
+        unknown = sorted(set(kwargs) - {"headers"})
+        if unknown:
+            raise TypeError(f"websocket_connect() option(s) {', '.join(unknown)} are not "
+                            "supported by FasterAPI's TestClient (it takes subprotocols= "
+                            "and headers=)")
+        self._ensure_started()
+        text = str(url)
+        if text.startswith(self.fastapi_base_url):
+            text = text[len(self.fastapi_base_url):] or "/"
+        if "://" not in text:
+            text = str(self._client.base_url).rstrip("/") + "/" + text.lstrip("/")
+        ws_url = "ws" + text[4:] if text.startswith("http") else text  # http(s) -> ws(s)
+        headers = {**self._client_options["headers"],
+                   **dict(kwargs.get("headers") or {})}
+        return WebSocketTestSession(ws_url, subprotocols, headers, self.server_output)
 
     def __getattr__(self, name: str) -> Any:
         # httpx.Client's other attributes (cookies, headers, stream, build_request, ...).

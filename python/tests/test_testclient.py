@@ -98,8 +98,8 @@ def test_missing_httpx_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unsupported_options() -> None:
     with pytest.raises(NotImplementedError, match="root_path"):
         TestClient(app, root_path="/api")
-    with pytest.raises(NotImplementedError, match="WebSockets"):
-        TestClient(app).websocket_connect("/ws")
+    with pytest.raises(TypeError, match="cookies"):
+        TestClient(app).websocket_connect("/ws", cookies={"a": "b"})
 
 
 def test_nothing_starts_until_used() -> None:

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import pytest
 
-from fasterapi import Depends, FastAPI, Header, HTTPException
+from fasterapi import Depends, FastAPI, Header, HTTPException, WebSocket, WebSocketDisconnect
 from fasterapi.testclient import TestClient
 
 # ---- the ported file: only the two imports above changed from fastapi ------------------
@@ -83,7 +83,65 @@ def boom() -> dict:
     raise RuntimeError("kaboom")
 
 
+@app.websocket("/ws")
+async def websocket_hello(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.send_json({"msg": "Hello WebSocket"})
+    await websocket.close()
+
+
+@app.websocket("/ws/echo")
+async def websocket_echo(websocket: WebSocket, x_room: Annotated[str, Header()] = "lobby"
+                         ) -> None:
+    await websocket.accept(subprotocol="chat", headers=[(b"x-room", x_room.encode())])
+    try:
+        while True:
+            message = await websocket.receive()
+            if message.get("text") == "bye":
+                await websocket.close(code=4001, reason="asked to")
+                return
+            if message.get("text") is not None:
+                await websocket.send_text(message["text"].upper())
+            elif message.get("bytes") is not None:
+                await websocket.send_bytes(message["bytes"][::-1])
+    except WebSocketDisconnect:
+        pass
+
+
+@app.websocket("/ws/private")
+async def websocket_private(websocket: WebSocket) -> None:
+    await websocket.close(code=1008)
+
+
 client = TestClient(app)
+
+
+def test_websocket() -> None:
+    with client.websocket_connect("/ws") as websocket:
+        data = websocket.receive_json()
+        assert data == {"msg": "Hello WebSocket"}
+
+
+def test_websocket_echo_subprotocol_headers_and_close_code() -> None:
+    with client.websocket_connect("/ws/echo", subprotocols=["chat"],
+                                  headers={"x-room": "blue"}) as websocket:
+        assert websocket.accepted_subprotocol == "chat"
+        assert (b"x-room", b"blue") in websocket.extra_headers
+        websocket.send_text("hi")
+        assert websocket.receive_text() == "HI"
+        websocket.send_bytes(b"abc")
+        assert websocket.receive_bytes() == b"cba"
+        websocket.send_json({"a": 1})
+        assert websocket.receive_json() == {"A": 1}
+        websocket.send({"type": "websocket.receive", "text": "bye"})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            websocket.receive_text()
+        assert (closed.value.code, closed.value.reason) == (4001, "asked to")
+
+
+def test_websocket_closed_before_accept() -> None:
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/ws/private"):
+        pass
 
 
 def test_read_item() -> None:
