@@ -36,7 +36,7 @@ func newTestInbox(t *testing.T) (*Inbox, int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = unix.Close(fd) })
-	return &Inbox{fd: fd}, fd
+	return NewInbox(fd), fd
 }
 
 func eventfdCount(t *testing.T, fd int) uint64 {
@@ -58,7 +58,7 @@ func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
 		t.Fatalf("eventfd signalled %d times for one burst, want 1", got)
 	}
 	var got []record
-	in.drain(func(b []byte) { got = decodeRecords(t, append([]byte(nil), b...)) })
+	takeRecords(in.mb, func(b []byte) { got = decodeRecords(t, append([]byte(nil), b...)) })
 	want := []record{{1 << 32, EventText, 0, "hello"}, {2 << 32, EventDisconnect, 1006, ""},
 		{1 << 32, EventBinary, 0, "\x00\x01\x02"}}
 	if len(got) != len(want) {
@@ -70,7 +70,7 @@ func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
 		}
 	}
 	called := false
-	in.drain(func([]byte) { called = true })
+	takeRecords(in.mb, func([]byte) { called = true })
 	if called {
 		t.Error("drain of an empty inbox called f")
 	}
@@ -102,7 +102,7 @@ func TestInboxConcurrentPostersLoseNothing(t *testing.T) {
 			finished = true
 		default:
 		}
-		in.drain(func(b []byte) { total += len(decodeRecords(t, append([]byte(nil), b...))) })
+		takeRecords(in.mb, func(b []byte) { total += len(decodeRecords(t, append([]byte(nil), b...))) })
 	}
 	if total != posters*each {
 		t.Fatalf("drained %d events, want %d", total, posters*each)

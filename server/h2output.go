@@ -221,6 +221,7 @@ func (h *h2session) close() {
 		if st.parked {
 			h.c.srv.inflight.Add(-1)
 		}
+		stopStreamPing(st)
 	}
 	h.streams = nil
 }

@@ -35,6 +35,9 @@ type streamOp struct {
 	op   pybridge.StreamOp
 	code int
 	data []byte
+	// fromHandler: the handler sent it, so its bytes count in the handler's outlet (a
+	// channel's messages do not).
+	fromHandler bool
 }
 
 type streamQueue struct {
@@ -44,25 +47,56 @@ type streamQueue struct {
 	wantDrain bool
 	gone      bool
 	inbox     *pybridge.Inbox
-	token     uint64
+	// outlet counts the bytes the handler sent and the loop has not written, with the
+	// interpreter; nil until the handler attaches (or when it attached from a test).
+	outlet *pybridge.Outlet
+	token  uint64
+	// wake tells the event loop serving the connection that operations wait; set when the
+	// queue is made, so a publish from any goroutine can reach it.
+	wake func()
+	// websocket marks the queue of a WebSocket (HTTP/2 streams; HTTP/1.1 connections say so
+	// with session.busyWithWebSocket): only those may join channels.
+	websocket bool
+	// channels lists the app.channel names this WebSocket subscribed to (guarded by the
+	// server's channelHub lock).
+	channels []string
 }
 
-// push appends an operation; it returns the bytes queued, or streamGone.
+// notify wakes the event loop serving the queue's connection.
+func (q *streamQueue) notify() {
+	if q.wake != nil {
+		q.wake()
+	}
+}
+
+// isGone reports whether the connection closed or the handler finished.
+func (q *streamQueue) isGone() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.gone
+}
+
+// attach routes the connection's events to inbox and its written bytes to out (which may be
+// nil); false when the connection is gone already.
+func (q *streamQueue) attach(inbox *pybridge.Inbox, out *pybridge.Outlet) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.gone {
+		return false
+	}
+	q.inbox, q.outlet = inbox, out
+	return true
+}
+
+// push appends an operation of the handler; it returns the bytes queued, or streamGone.
 func (q *streamQueue) push(op pybridge.StreamOp, code int, data []byte) int64 {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.gone {
 		return streamGone
 	}
-	if op == pybridge.OpAttach {
-		q.inbox = pybridge.InboxByID(code)
-		return q.queued
-	}
-	q.ops = append(q.ops, streamOp{op: op, code: code, data: append([]byte(nil), data...)})
+	q.ops = append(q.ops, streamOp{op: op, code: code, data: append([]byte(nil), data...), fromHandler: true})
 	q.queued += int64(len(data))
-	if q.queued > highWater {
-		q.wantDrain = true
-	}
 	return q.queued
 }
 
@@ -83,22 +117,27 @@ func (q *streamQueue) pushShared(op pybridge.StreamOp, data []byte, limit int64)
 	return true
 }
 
-// take removes the queued operations, at most budget bytes of them (at least one).
+// take removes the queued operations, at most budget bytes of them (at least one). When the
+// handler waits for its queue to drain and it has, the handler is told (EventDrained).
 func (q *streamQueue) take(dst []streamOp, budget int) []streamOp {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	n := 0
+	var handlers int64
 	for n < len(q.ops) && (n == 0 || budget > 0) {
-		budget -= len(q.ops[n].data)
-		dst = append(dst, q.ops[n])
-		q.queued -= int64(len(q.ops[n].data))
+		op := q.ops[n]
+		budget -= len(op.data)
+		dst = append(dst, op)
+		q.queued -= int64(len(op.data))
+		if op.fromHandler {
+			handlers += int64(len(op.data))
+		}
 		n++
 	}
 	rest := copy(q.ops, q.ops[n:])
 	clear(q.ops[rest:])
 	q.ops = q.ops[:rest]
-	if q.wantDrain && q.queued < lowWater && q.inbox != nil {
-		q.wantDrain = false
+	if handlers > 0 && q.outlet != nil && q.outlet.Taken(handlers, lowWater) && q.inbox != nil {
 		q.inbox.Post(q.token, pybridge.EventDrained, 0, nil)
 	}
 	return dst
@@ -132,8 +171,7 @@ func (q *streamQueue) closeWith(code int, reason string) {
 		q.mu.Unlock()
 		return
 	}
-	q.gone = true
-	q.ops = nil
+	q.markGoneLocked()
 	inbox := q.inbox
 	q.mu.Unlock()
 	if inbox != nil {
@@ -144,16 +182,30 @@ func (q *streamQueue) closeWith(code int, reason string) {
 // finish marks the queue of a handler that completed: later operations see streamGone.
 func (q *streamQueue) finish() {
 	q.mu.Lock()
+	q.markGoneLocked()
+	q.mu.Unlock()
+}
+
+// markGoneLocked drops what is queued and tells the handler's outlet: its sends answer -1.
+func (q *streamQueue) markGoneLocked() {
 	q.gone = true
 	q.ops = nil
-	q.mu.Unlock()
+	if q.outlet != nil {
+		q.outlet.Close()
+	}
 }
 
 // StreamSend is the pybridge.StreamSink: it queues a long-lived handler's operation on its
 // connection and wakes the connection's event loop. It may be called from any thread.
 func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data []byte) int64 {
-	if op == pybridge.OpPublish {
+	switch op {
+	case pybridge.OpPublish:
 		return s.publishOp(code != 0, data)
+	case pybridge.OpAttach: // the inbox's id in code, and no outlet (tests)
+		if !s.StreamAttach(token, pybridge.InboxByID(code), nil) {
+			return streamGone
+		}
+		return 0
 	}
 	v, ok := s.sessions.Load(token >> 32)
 	if !ok {
@@ -166,34 +218,45 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 		case h2 == nil:
 			return streamGone
 		case op == pybridge.OpSubscribe || op == pybridge.OpUnsubscribe:
-			return streamUnsupported // channels are for HTTP/1.1 WebSockets for now
+			return h2.membership(id, op, string(data))
 		}
 		return h2.send(token, id, op, code, data)
 	}
 	q := sess.stream.Load()
 	if q == nil {
-		if op != pybridge.OpAttach {
-			return streamGone
-		}
-		// The handler's first operation, made inside its call on the loop thread or later
-		// from its asyncio thread while the connection waits for it.
-		sess.stream.CompareAndSwap(nil, &streamQueue{token: token})
-		q = sess.stream.Load()
+		return streamGone
 	}
 	switch op {
 	case pybridge.OpSubscribe:
 		if !sess.busyWithWebSocket.Load() {
 			return streamUnsupported
 		}
-		s.channels.subscribe(string(data), sess)
+		s.channels.subscribe(string(data), q)
 		return 0
 	case pybridge.OpUnsubscribe:
-		s.channels.unsubscribe(string(data), sess)
+		s.channels.unsubscribe(string(data), q)
 		return 0
 	}
 	n := q.push(op, code, data)
-	if op != pybridge.OpAttach && n >= 0 {
+	if n >= 0 {
 		sess.info.Wake()
 	}
 	return n
+}
+
+// StreamAttach is the pybridge.StreamAttacher: a long-lived handler's first step, made inside
+// its call on the loop thread or later from its asyncio thread while the connection waits
+// for it. The connection's events go to inbox from now on.
+func (s *Server) StreamAttach(token uint64, inbox *pybridge.Inbox, out *pybridge.Outlet) bool {
+	v, ok := s.sessions.Load(token >> 32)
+	if !ok {
+		return false
+	}
+	sess := v.(*session)
+	if id := uint32(token); id != 0 {
+		h2 := sess.h2.Load()
+		return h2 != nil && h2.attach(token, id, inbox, out)
+	}
+	sess.stream.CompareAndSwap(nil, &streamQueue{token: token, wake: sess.info.Wake})
+	return sess.stream.Load().attach(inbox, out)
 }
