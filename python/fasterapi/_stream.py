@@ -75,7 +75,7 @@ class Channel:
         self.task: asyncio.Task[Any] | None = None
 
     def send(self, op: int, code: int = 0, data: bytes | None = None) -> int:
-        if op == OP_SUBSCRIBE or op == OP_UNSUBSCRIBE:
+        if op in (OP_SUBSCRIBE, OP_UNSUBSCRIBE):
             queued: int = _fasterapi.send(self.token, op, code, data)
         else:
             queued = _fasterapi.queue(self.outlet, op, code, data)
@@ -89,13 +89,19 @@ class Channel:
     async def send_paced(self, op: int, code: int = 0, data: bytes | None = None) -> None:
         """Send, then wait while the connection holds more than HIGH_WATER unsent bytes."""
         if self.send(op, code, data) > HIGH_WATER:
-            self._drained = self.loop.create_future()
-            try:
-                await self._drained
-            finally:
-                self._drained = None
-            if self.disconnect is not None:
-                raise self.disconnect
+            await self.drained()
+
+    async def drained(self) -> None:
+        """Wait until the connection's queue fell below its low-water mark (after a send
+        answered more than HIGH_WATER); Disconnected when it went away meanwhile. Hot paths
+        call send() and await this only past HIGH_WATER: a coroutine per message costs."""
+        self._drained = self.loop.create_future()
+        try:
+            await self._drained
+        finally:
+            self._drained = None
+        if self.disconnect is not None:
+            raise self.disconnect
 
     async def receive(self) -> tuple[int, bytes]:
         """The next message as (EVENT_TEXT or EVENT_BINARY, payload); Disconnected at the end."""
