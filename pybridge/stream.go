@@ -96,7 +96,7 @@ func SetDoorbell(f Doorbell) { doorbell.Store(&f) }
 
 func sendToSink(token uint64, op StreamOp, code int, data []byte) int64 {
 	f := sink.Load()
-	if f == nil {
+	if f == nil || *f == nil {
 		return -1
 	}
 	return (*f)(token, op, code, data)
@@ -227,7 +227,7 @@ func faInboxOpen(in, out *C.fa_mailbox) C.int {
 	ob := &outbox{mb: out}
 	if f := doorbell.Load(); f != nil {
 		if fd, err := (*f)(ob.drain); err == nil {
-			C.fa_mailbox_set_fd(out, C.int(fd), 0)
+			setOutboxBell(ob, fd)
 		}
 	}
 	inboxes.mu.Lock()
@@ -242,7 +242,11 @@ func NewInbox(fd int) *Inbox {
 	return &Inbox{mb: C.fa_mailbox_new(C.int(fd), 1), outbox: &outbox{mb: C.fa_mailbox_new(-1, 0)}}
 }
 
-// take hands the queued records of a mailbox to f and frees them; f must copy what it keeps.
+// setOutboxBell makes the outbox signal its doorbell, a socket, when operations wait; without
+// one the interpreter hands them to Go itself.
+func setOutboxBell(o *outbox, fd int) { C.fa_mailbox_set_fd(o.mb, C.int(fd), 0) }
+
+// takeRecords hands the queued records of a mailbox to f and frees them; f must copy what it keeps.
 func takeRecords(mb *C.fa_mailbox, f func(records []byte)) {
 	var p *C.char
 	n := C.fa_mailbox_take(mb, &p)

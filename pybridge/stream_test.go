@@ -116,3 +116,63 @@ func TestInboxByIDRejectsUnknownIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestOutboxDrainsOperationsInOrderAndRingsOncePerBurst(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	in, _ := newTestInbox(t)
+	setOutboxBell(in.outbox, fds[1])
+	var got []record
+	SetStreamSink(func(token uint64, op StreamOp, code int, data []byte) int64 {
+		got = append(got, record{token, EventKind(op), code, string(data)})
+		return 0
+	})
+	t.Cleanup(func() { SetStreamSink(nil) })
+	// The interpreter posts to its outbox as the loops post to an inbox: same records.
+	queue := (&Inbox{mb: in.outbox.mb}).Post
+	queue(7<<32, EventKind(OpWSAccept), 0, []byte("\r\n"))
+	queue(7<<32, EventKind(OpWSText), 0, []byte("one"))
+	queue(8<<32, EventKind(OpWSClose), 1000, []byte("bye"))
+	var bell [8]byte
+	if n, _ := unix.Read(fds[0], bell[:]); n != 1 {
+		t.Fatalf("the doorbell got %d bytes for one burst, want 1", n)
+	}
+	in.outbox.drain()
+	want := []record{{7 << 32, EventKind(OpWSAccept), 0, "\r\n"}, {7 << 32, EventKind(OpWSText), 0, "one"},
+		{8 << 32, EventKind(OpWSClose), 1000, "bye"}}
+	if len(got) != len(want) {
+		t.Fatalf("drained %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("operation %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	queue(7<<32, EventKind(OpWSText), 0, []byte("two")) // after a drain the bell rings again
+	if n, _ := unix.Read(fds[0], bell[:]); n != 1 {
+		t.Fatalf("the doorbell got %d bytes after a drain, want 1", n)
+	}
+}
+
+func TestOutletCountsAndTellsOnceWhenDrained(t *testing.T) {
+	out := NewOutlet(1)
+	out.Add(3 << 20)
+	if out.Taken(1<<20, 256<<10) {
+		t.Fatal("drained with 2 MiB still queued")
+	}
+	if !out.Taken(2<<20, 256<<10) {
+		t.Fatal("not drained once the queue emptied")
+	}
+	if out.Queued() != 0 || out.Taken(0, 256<<10) {
+		t.Fatal("drained reported twice")
+	}
+	out.Close()
+	out.Close() // twice is once
+	if !out.Gone() {
+		t.Fatal("a closed outlet is not gone")
+	}
+}
