@@ -89,6 +89,9 @@ PyObject *fa_stream_queue(PyObject *m, PyObject *const *args, Py_ssize_t nargs) 
     long op, code;
     if (parse_op(args, &op, &code) < 0) return NULL;
     if (__atomic_load_n(&o->gone, __ATOMIC_ACQUIRE)) return PyLong_FromLong(-1);
+    /* A record holds 16 bits of code; one outside them is no valid status or close code
+     * either, and 0 says so (a Close then carries no code, RFC 6455 §7.1.5). */
+    if (code < 0 || code > UINT16_MAX) code = 0;
     Py_buffer view = {0};
     if (args[3] != Py_None && PyObject_GetBuffer(args[3], &view, PyBUF_SIMPLE) < 0) return NULL;
     int64_t n = (int64_t)view.len;
