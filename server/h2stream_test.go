@@ -45,6 +45,19 @@ func eachFrame(ht *h2Test, f func(http2.Frame)) {
 
 func streamToken(srv *Server, ht *h2Test, id uint32) uint64 { return ht.sess.token<<32 | uint64(id) }
 
+// openH2Stream requests /stream on stream 1 of a new HTTP/2 session and attaches its handler.
+func openH2Stream(t *testing.T) (*Server, *h2Test, uint64) {
+	t.Helper()
+	srv, ht := newH2StreamTest(t)
+	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, EndHeaders: true, EndStream: true,
+			BlockFragment: enc("/stream")})
+	})
+	token := streamToken(srv, ht, 1)
+	h2send(t, srv, token, pybridge.OpAttach, 0, "")
+	return srv, ht, token
+}
+
 func h2send(t *testing.T, srv *Server, token uint64, op pybridge.StreamOp, code int, data string) {
 	t.Helper()
 	if n := srv.StreamSend(token, op, code, []byte(data)); n < 0 {
@@ -112,13 +125,7 @@ func TestH2StreamAbortResetsTheStream(t *testing.T) {
 }
 
 func TestH2ClientResetTellsTheHandler(t *testing.T) {
-	srv, ht := newH2StreamTest(t)
-	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
-		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, EndHeaders: true, EndStream: true,
-			BlockFragment: enc("/stream")})
-	})
-	token := streamToken(srv, ht, 1)
-	h2send(t, srv, token, pybridge.OpAttach, 0, "")
+	srv, ht, token := openH2Stream(t)
 	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WriteRSTStream(1, http2.ErrCodeCancel) })
 	if n := srv.StreamSend(token, pybridge.OpHTTPStart, 200, nil); n != streamGone {
 		t.Fatalf("send after the client's reset = %d", n)

@@ -128,13 +128,7 @@ func TestH2WebSocketJoinsChannels(t *testing.T) {
 }
 
 func TestH2StreamedResponseCannotJoinChannels(t *testing.T) {
-	srv, ht := newH2StreamTest(t)
-	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
-		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, EndHeaders: true, EndStream: true,
-			BlockFragment: enc("/stream")})
-	})
-	token := streamToken(srv, ht, 1)
-	h2send(t, srv, token, pybridge.OpAttach, 0, "")
+	srv, _, token := openH2Stream(t)
 	if n := srv.StreamSend(token, pybridge.OpSubscribe, 0, []byte("room")); n != streamUnsupported {
 		t.Fatalf("a streamed response subscribed: %d", n)
 	}

@@ -207,11 +207,10 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 		}
 		return 0
 	}
-	v, ok := s.sessions.Load(token >> 32)
-	if !ok {
+	sess := s.sessionOf(token)
+	if sess == nil {
 		return streamGone
 	}
-	sess := v.(*session)
 	if id := uint32(token); id != 0 {
 		h2 := sess.h2.Load()
 		switch {
@@ -248,15 +247,22 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 // its call on the loop thread or later from its asyncio thread while the connection waits
 // for it. The connection's events go to inbox from now on.
 func (s *Server) StreamAttach(token uint64, inbox *pybridge.Inbox, out *pybridge.Outlet) bool {
-	v, ok := s.sessions.Load(token >> 32)
-	if !ok {
+	sess := s.sessionOf(token)
+	if sess == nil {
 		return false
 	}
-	sess := v.(*session)
 	if id := uint32(token); id != 0 {
 		h2 := sess.h2.Load()
 		return h2 != nil && h2.attach(token, id, inbox, out)
 	}
 	sess.stream.CompareAndSwap(nil, &streamQueue{token: token, wake: sess.info.Wake})
 	return sess.stream.Load().attach(inbox, out)
+}
+
+// sessionOf returns the open connection a token names, or nil.
+func (s *Server) sessionOf(token uint64) *session {
+	if v, ok := s.sessions.Load(token >> 32); ok {
+		return v.(*session)
+	}
+	return nil
 }
