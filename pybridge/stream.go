@@ -165,7 +165,7 @@ func (o *Outlet) Gone() bool { return atomic.LoadInt32((*int32)(unsafe.Pointer(&
 
 // Queued is the count of the handler's bytes not yet written.
 func (o *Outlet) Queued() int64 {
-	return int64(atomic.LoadInt64((*int64)(unsafe.Pointer(&o.p.queued))))
+	return atomic.LoadInt64((*int64)(unsafe.Pointer(&o.p.queued)))
 }
 
 // Add counts n more bytes as the interpreter does when it sends, for tests of the connection

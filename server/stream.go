@@ -8,13 +8,16 @@ import (
 )
 
 // A long-lived handler (WebSocket, streamed response, SSE) talks to its connection through a
-// streamQueue: its interpreter's asyncio thread appends operations and wakes the connection,
-// whose event loop writes them out as the socket takes them. Events for the handler go the
-// other way, through the interpreter's pybridge.Inbox.
+// streamQueue: the operations its interpreter queued in its outbox (pybridge) are moved here
+// by the event loop its doorbell rang, and the connection's loop writes them out as the
+// socket takes them. Events for the handler go the other way, through the interpreter's
+// pybridge.Inbox.
 
-// Send-side limits. A handler whose queue passes highWater is told to wait (its send awaits
-// EventDrained), so a client that does not read costs at most about highWater plus one
-// message plus the transport's buffer, never unbounded memory.
+// Send-side limits. A handler that has more than highWater bytes not yet written is told to
+// wait (its send awaits EventDrained until fewer than lowWater remain; the interpreter counts
+// them in the handler's pybridge.Outlet, with the same high-water mark, FA_HIGH_WATER), so a
+// client that does not read costs at most about highWater plus one message plus the
+// transport's buffer, never unbounded memory.
 const (
 	highWater = 1 << 20
 	lowWater  = 256 << 10
@@ -41,12 +44,11 @@ type streamOp struct {
 }
 
 type streamQueue struct {
-	mu        sync.Mutex
-	ops       []streamOp
-	queued    int64
-	wantDrain bool
-	gone      bool
-	inbox     *pybridge.Inbox
+	mu     sync.Mutex
+	ops    []streamOp
+	queued int64
+	gone   bool
+	inbox  *pybridge.Inbox
 	// outlet counts the bytes the handler sent and the loop has not written, with the
 	// interpreter; nil until the handler attaches (or when it attached from a test).
 	outlet *pybridge.Outlet
