@@ -46,8 +46,8 @@ func (h *h2session) pingStreams(now int64) {
 	h.queues.mu.Unlock()
 	for _, id := range due {
 		st, ok := h.streams[id]
-		if !ok || st.ws == nil || st.ws.State() != websocket.StateOpen {
-			continue
+		if !ok || st.ws == nil || st.ws.State() != websocket.StateOpen || st.ended {
+			continue // closing, or our side of the stream is over: no Ping is owed
 		}
 		if st.pingSent == 0 {
 			st.pingSent = now
