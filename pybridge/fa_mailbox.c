@@ -18,10 +18,12 @@ fa_mailbox *fa_mailbox_new(int fd, int fd_is_eventfd) {
 
 void fa_mailbox_set_fd(fa_mailbox *mb, int fd, int fd_is_eventfd) {
     pthread_mutex_lock(&mb->mu);
-    mb->fd = fd;
     mb->fd_is_eventfd = fd_is_eventfd;
+    __atomic_store_n(&mb->fd, fd, __ATOMIC_RELEASE); /* fa_mailbox_has_fd reads it unlocked */
     pthread_mutex_unlock(&mb->mu);
 }
+
+int fa_mailbox_has_fd(fa_mailbox *mb) { return __atomic_load_n(&mb->fd, __ATOMIC_ACQUIRE) >= 0; }
 
 static void signal_fd(int fd, int is_eventfd) {
     if (is_eventfd) {

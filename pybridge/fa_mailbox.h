@@ -44,6 +44,8 @@ typedef struct fa_outlet {
 
 fa_mailbox *fa_mailbox_new(int fd, int fd_is_eventfd);
 void fa_mailbox_set_fd(fa_mailbox *mb, int fd, int fd_is_eventfd);
+/* Whether posting signals anyone (any thread may ask). */
+int fa_mailbox_has_fd(fa_mailbox *mb);
 /* Appends a record; returns -1 when memory runs out. */
 int fa_mailbox_post(fa_mailbox *mb, uint64_t token, int kind, int code, const char *data, size_t n);
 /* Hands the queued records to the caller, who frees *out; returns their length (0: none,

@@ -100,7 +100,7 @@ PyObject *fa_stream_queue(PyObject *m, PyObject *const *args, Py_ssize_t nargs) 
     int64_t queued = __atomic_add_fetch(&o->queued, n, __ATOMIC_ACQ_REL);
     if (queued > FA_HIGH_WATER) __atomic_store_n(&o->want_drain, 1, __ATOMIC_RELEASE);
     int failed = 0;
-    if (o->outbox->fd >= 0) {
+    if (fa_mailbox_has_fd(o->outbox)) {
         failed = fa_mailbox_post(o->outbox, o->token, (int)op, (int)code, view.buf, (size_t)view.len);
     } else { /* no doorbell (the transport cannot poll one): hand it to Go directly */
         int64_t r;

@@ -75,8 +75,9 @@ type StreamSink func(token uint64, op StreamOp, code int, data []byte) int64
 type StreamAttacher func(token uint64, inbox *Inbox, out *Outlet) bool
 
 // Doorbell makes a descriptor that an event loop polls: a byte written to it makes the loop
-// call ring, on its thread. The descriptor stays open for the process's life.
-type Doorbell func(ring func()) (fd int, err error)
+// call ring, on its thread. The descriptor stays open for the process's life. failed is
+// called if the loop turns out unable to poll it after all.
+type Doorbell func(ring, failed func()) (fd int, err error)
 
 var (
 	sink     atomic.Pointer[StreamSink]
@@ -226,7 +227,7 @@ func (in *Inbox) Post(token uint64, kind EventKind, code int, data []byte) {
 func faInboxOpen(in, out *C.fa_mailbox) C.int {
 	ob := &outbox{mb: out}
 	if f := doorbell.Load(); f != nil {
-		if fd, err := (*f)(ob.drain); err == nil {
+		if fd, err := (*f)(ob.drain, ob.withoutBell); err == nil {
 			setOutboxBell(ob, fd)
 		}
 	}
@@ -245,6 +246,13 @@ func NewInbox(fd int) *Inbox {
 // setOutboxBell makes the outbox signal its doorbell, a socket, when operations wait; without
 // one the interpreter hands them to Go itself.
 func setOutboxBell(o *outbox, fd int) { C.fa_mailbox_set_fd(o.mb, C.int(fd), 0) }
+
+// withoutBell turns an outbox whose doorbell nobody polls into one the interpreter hands to
+// Go itself (as when no doorbell could be made), and delivers what waits in it.
+func (o *outbox) withoutBell() {
+	C.fa_mailbox_set_fd(o.mb, -1, 0)
+	o.drain()
+}
 
 // takeRecords hands the queued records of a mailbox to f and frees them; f must copy what it keeps.
 func takeRecords(mb *C.fa_mailbox, f func(records []byte)) {

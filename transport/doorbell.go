@@ -24,8 +24,10 @@ type doorbell struct{ ring func() }
 // to write to. The descriptor stays open for the process's life (a writer may still hold it
 // when the server stops); writes should not block (MSG_DONTWAIT) nor raise SIGPIPE
 // (MSG_NOSIGNAL). It may be called on any thread, a loop's included: the loop takes the
-// doorbell on later, and a byte written before then waits in the socket.
-func (s *Server) Doorbell(ring func()) (int, error) {
+// doorbell on later, and a byte written before then waits in the socket. If the loop cannot
+// take it on, the error is logged and failed is called (from another goroutine): nobody will
+// ring, so the writer must hand its work over by other means from then on.
+func (s *Server) Doorbell(ring func(), failed func()) (int, error) {
 	select {
 	case <-s.booted:
 	default:
@@ -49,10 +51,17 @@ func (s *Server) Doorbell(ring func()) (int, error) {
 		_ = unix.Close(fds[1])
 		return -1, err
 	}
-	if _, err := el.Enroll(gnet.NewContext(context.Background(), &doorbell{ring: ring}), c); err != nil {
+	res, err := el.Enroll(gnet.NewContext(context.Background(), &doorbell{ring: ring}), c)
+	if err != nil {
 		_ = c.Close()
 		_ = unix.Close(fds[1])
 		return -1, err
 	}
+	go func() {
+		if r := <-res; r.Err != nil {
+			s.logf("error", "doorbell: an event loop could not poll it: "+r.Err.Error())
+			failed()
+		}
+	}()
 	return fds[1], nil
 }

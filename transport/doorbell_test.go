@@ -11,7 +11,7 @@ import (
 func TestDoorbellRingsOnALoopAndSurvivesShutdown(t *testing.T) {
 	srv := New(Config{Host: "127.0.0.1", Port: freeTestPort(t), Loops: 2, OnLoopThread: func() error { return nil },
 		NewSession: func(info ConnInfo) Session { return &lineSession{info: info} }})
-	if _, err := srv.Doorbell(func() {}); err == nil {
+	if _, err := srv.Doorbell(func() {}, func() {}); err == nil {
 		t.Fatal("a doorbell was made before the server runs")
 	}
 	fd := -1
@@ -25,7 +25,8 @@ func TestDoorbellRingsOnALoopAndSurvivesShutdown(t *testing.T) {
 	runTestServer(t, srv, 2)
 	var rings atomic.Int32
 	var err error
-	if fd, err = srv.Doorbell(func() { rings.Add(1) }); err != nil {
+	failed := make(chan struct{}, 1)
+	if fd, err = srv.Doorbell(func() { rings.Add(1) }, func() { failed <- struct{}{} }); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -37,6 +38,11 @@ func TestDoorbellRingsOnALoopAndSurvivesShutdown(t *testing.T) {
 		for rings.Load() < want && time.Now().Before(deadline) {
 			time.Sleep(time.Millisecond)
 		}
+	}
+	select {
+	case <-failed:
+		t.Fatal("the loop could not poll the doorbell")
+	default:
 	}
 	if n := rings.Load(); n != 2 {
 		t.Fatalf("the loop rang %d times for 2 writes spaced apart", n)
