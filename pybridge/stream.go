@@ -247,6 +247,9 @@ func NewInbox(fd int) *Inbox {
 // one the interpreter hands them to Go itself.
 func setOutboxBell(o *outbox, fd int) { C.fa_mailbox_set_fd(o.mb, C.int(fd), 0) }
 
+// outboxHasBell reports whether the outbox rings a doorbell.
+func outboxHasBell(o *outbox) bool { return C.fa_mailbox_has_fd(o.mb) != 0 }
+
 // withoutBell turns an outbox whose doorbell nobody polls into one the interpreter hands to
 // Go itself (as when no doorbell could be made), and delivers what waits in it.
 func (o *outbox) withoutBell() {

@@ -176,3 +176,25 @@ func TestOutletCountsAndTellsOnceWhenDrained(t *testing.T) {
 		t.Fatal("a closed outlet is not gone")
 	}
 }
+
+func TestOutboxWithoutBellDeliversWhatWaits(t *testing.T) {
+	in, _ := newTestInbox(t)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	setOutboxBell(in.outbox, fds[1])
+	var got []string
+	SetStreamSink(func(_ uint64, _ StreamOp, _ int, data []byte) int64 {
+		got = append(got, string(data))
+		return 0
+	})
+	t.Cleanup(func() { SetStreamSink(nil) })
+	(&Inbox{mb: in.outbox.mb}).Post(1, EventKind(OpWSText), 0, []byte("waiting"))
+	in.outbox.withoutBell() // the loop could not poll the doorbell after all
+	if len(got) != 1 || got[0] != "waiting" || outboxHasBell(in.outbox) {
+		t.Fatalf("delivered %q, bell %v", got, outboxHasBell(in.outbox))
+	}
+}
