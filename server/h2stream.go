@@ -35,8 +35,8 @@ func (h *h2session) send(token uint64, id uint32, op pybridge.StreamOp, code int
 	if q == nil {
 		return streamGone
 	}
-	n := q.push(op, code, data)
-	if n >= 0 {
+	n, first := q.pushFirst(op, code, data)
+	if first {
 		q.notify()
 	}
 	return n

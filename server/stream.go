@@ -92,14 +92,23 @@ func (q *streamQueue) attach(inbox *pybridge.Inbox, out *pybridge.Outlet) bool {
 
 // push appends an operation of the handler; it returns the bytes queued, or streamGone.
 func (q *streamQueue) push(op pybridge.StreamOp, code int, data []byte) int64 {
+	n, _ := q.pushFirst(op, code, data)
+	return n
+}
+
+// pushFirst is push that also reports whether the queue was empty: only then must the loop
+// be woken, as a non-empty queue has a wake-up (or a retry) on its way that takes everything
+// queued by then. A burst of messages to one connection costs one wake-up, not one each.
+func (q *streamQueue) pushFirst(op pybridge.StreamOp, code int, data []byte) (int64, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.gone {
-		return streamGone
+		return streamGone, false
 	}
+	first := len(q.ops) == 0
 	q.ops = append(q.ops, streamOp{op: op, code: code, data: append([]byte(nil), data...), fromHandler: true})
 	q.queued += int64(len(data))
-	return q.queued
+	return q.queued, first
 }
 
 // pushShared appends an operation whose data the caller will not change, without copying
@@ -238,8 +247,8 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 		s.channels.unsubscribe(string(data), q)
 		return 0
 	}
-	n := q.push(op, code, data)
-	if n >= 0 {
+	n, first := q.pushFirst(op, code, data)
+	if first {
 		sess.info.Wake()
 	}
 	return n
