@@ -75,15 +75,15 @@ class Channel:
         self.task: asyncio.Task[Any] | None = None
 
     def send(self, op: int, code: int = 0, data: bytes | None = None) -> int:
-        if op in (OP_SUBSCRIBE, OP_UNSUBSCRIBE):
-            queued: int = _fasterapi.send(self.token, op, code, data)
+        if op < OP_SUBSCRIBE:  # queued for the connection; channel operations are answered
+            queued: int = _fasterapi.queue(self.outlet, op, code, data)
         else:
-            queued = _fasterapi.queue(self.outlet, op, code, data)
-        if queued == _GONE:
+            queued = _fasterapi.send(self.token, op, code, data)
+        if queued < 0:
+            if queued == _UNSUPPORTED:
+                raise RuntimeError("this operation is not supported on this connection: channel "
+                                   "subscriptions are for WebSocket connections only")
             raise self.disconnect or Disconnected()
-        if queued == _UNSUPPORTED:
-            raise RuntimeError("this operation is not supported on this connection: channel "
-                               "subscriptions are for WebSocket connections only")
         return queued
 
     async def send_paced(self, op: int, code: int = 0, data: bytes | None = None) -> None:

@@ -163,13 +163,15 @@ class WebSocket(Request):
             return {"type": "websocket.receive", "text": data.decode("utf-8")}
         return {"type": "websocket.receive", "bytes": data}
 
-    async def _receive_data(self) -> tuple[int, bytes]:
-        """The next message as (EVENT_TEXT or EVENT_BINARY, payload); WebSocketDisconnect at the
-        end. A message already received is taken without awaiting the channel."""
+    def _ready(self) -> tuple[int, bytes] | None:
+        """A message already received, taken without awaiting (the hot path), else None."""
         self._check_receive()
         messages = self._channel.messages
-        if messages:
-            return messages.popleft()
+        return messages.popleft() if messages else None
+
+    async def _receive_data(self) -> tuple[int, bytes]:
+        """The next message as (EVENT_TEXT or EVENT_BINARY, payload), awaited once none is
+        ready; WebSocketDisconnect at the end."""
         try:
             return await self._channel.receive()
         except Disconnected as gone:
@@ -177,13 +179,13 @@ class WebSocket(Request):
             raise WebSocketDisconnect(gone.code, gone.reason) from None
 
     async def receive_text(self) -> str:
-        kind, data = await self._receive_data()
+        kind, data = self._ready() or await self._receive_data()
         if kind != EVENT_TEXT:
             raise RuntimeError("expected a text message, received a binary one")
         return data.decode("utf-8")
 
     async def receive_bytes(self) -> bytes:
-        kind, data = await self._receive_data()
+        kind, data = self._ready() or await self._receive_data()
         if kind == EVENT_TEXT:
             raise RuntimeError("expected a binary message, received a text one")
         return data
@@ -191,7 +193,7 @@ class WebSocket(Request):
     async def receive_json(self, mode: str = "text") -> Any:
         if mode not in ("text", "binary"):
             raise RuntimeError('The "mode" argument should be "text" or "binary".')
-        _, data = await self._receive_data()
+        _, data = self._ready() or await self._receive_data()
         return json.loads(data.decode("utf-8"))
 
     async def iter_text(self) -> AsyncIterator[str]:
