@@ -42,8 +42,9 @@ V=../../.venv-bench/bin
 server_cmd() { # run from bench/apps
   case $1 in
     fasterapi) echo "env BENCH_FRAMEWORK=fasterapi $V/fasterapi serve fastapi_app:app --port $PORT --workers 1" ;;
-    # Diagnostic, not a default: pinned to one core Go picks GOMAXPROCS=1, and the
-    # interpreter thread's cgo calls into the server then wait for the event loop's P.
+    # Diagnostic, not a default: pinned to one core Go picks GOMAXPROCS=1, and a Go call from
+    # the interpreter's asyncio thread (a completion, a channel operation; sends and events
+    # go through C mailboxes) waits for the event loop's P.
     fasterapi-gomaxprocs4) echo "env GOMAXPROCS=4 BENCH_FRAMEWORK=fasterapi $V/fasterapi serve fastapi_app:app --port $PORT --workers 1" ;;
     uvicorn+fastapi) echo "$V/uvicorn fastapi_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;
     uvicorn+starlette) echo "$V/uvicorn starlette_app:app --port $PORT --workers 1 --log-level warning --no-access-log" ;;

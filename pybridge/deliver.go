@@ -20,11 +20,17 @@ var deliver atomic.Pointer[DeliverFunc]
 // SetDeliver installs the receiver of deferred answers; call it before serving.
 func SetDeliver(f DeliverFunc) { deliver.Store(&f) }
 
+// faDeliver hands Go a deferred call's answer. The outbox of inbox (0: none) is drained
+// first: a long-lived handler's last operations must reach its connection before its end.
+//
 //export faDeliver
-func faDeliver(token C.uint64_t, status, kind C.int, head *C.char, headLen C.size_t, body *C.char, bodyLen C.size_t) {
+func faDeliver(inbox C.int, token C.uint64_t, status, kind C.int, head *C.char, headLen C.size_t, body *C.char, bodyLen C.size_t) {
 	f := deliver.Load()
 	if f == nil {
 		return
+	}
+	if in := InboxByID(int(inbox)); in != nil {
+		in.outbox.drain()
 	}
 	r := Result{
 		Status: int(status),

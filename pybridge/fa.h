@@ -116,6 +116,10 @@ struct fa_state {
     PyTypeObject *rawrequest_type;
     PyObject *attr_status_code, *attr_body, *attr_raw_headers, *attr_path;  /* interned names */
     PyObject *handler_timeout;  /* exception raised into a handler that runs too long */
+    /* The stream path's mailboxes (fa_stream.c), opened by inbox_open(); never freed, as Go
+     * keeps them for the process's life. */
+    struct fa_mailbox *inbox, *outbox;
+    int inbox_id;
 };
 
 extern PyModuleDef fa_moduledef;

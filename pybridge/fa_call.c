@@ -223,7 +223,7 @@ PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
         internal_server_error("deferred request", (long)token, &head, &body, &status, &kind);
     /* Go copies the bytes before it returns, so the buffers can be freed right after. */
     Py_BEGIN_ALLOW_THREADS
-    faDeliver(token, status, kind, head.p, head.len, body.p, body.len);
+    faDeliver(st->inbox_id, token, status, kind, head.p, head.len, body.p, body.len);
     Py_END_ALLOW_THREADS
     free(head.p);
     free(body.p);

@@ -49,8 +49,10 @@ static PyObject *dumps(PyObject *m, PyObject *obj) {
 PyObject *fa_defer(PyObject *m, PyObject *unused);
 PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 PyObject *fa_stream_send(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
+PyObject *fa_stream_attach(PyObject *m, PyObject *arg);
+PyObject *fa_stream_queue(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 PyObject *fa_inbox_open(PyObject *m, PyObject *arg);
-PyObject *fa_inbox_take(PyObject *m, PyObject *arg);
+PyObject *fa_inbox_take(PyObject *m, PyObject *unused);
 PyObject *fa_parse_form(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 
 static PyMethodDef methods[] = {
@@ -59,12 +61,19 @@ static PyMethodDef methods[] = {
     {"complete", (PyCFunction)(void (*)(void))fa_complete, METH_FASTCALL,
      "complete(token, default_status, result): send the answer of a deferred request."},
     {"send", (PyCFunction)(void (*)(void))fa_stream_send, METH_FASTCALL,
-     "send(token, op, code, data) -> int: a stream operation for a connection; returns the bytes "
-     "queued on it, or -1 once it is gone."},
+     "send(token, op, code, data) -> int: a channel operation (subscribe, unsubscribe, publish), "
+     "answered by the server at once; -1 once the connection is gone."},
+    {"attach", fa_stream_attach, METH_O,
+     "attach(token) -> outlet or None: route a connection's events to this interpreter's inbox "
+     "and open the outlet its operations are queued through; None when it is gone."},
+    {"queue", (PyCFunction)(void (*)(void))fa_stream_queue, METH_FASTCALL,
+     "queue(outlet, op, code, data) -> int: send an operation on a connection; returns the bytes "
+     "queued on it and not yet written, or -1 once it is gone."},
     {"inbox_open", fa_inbox_open, METH_O,
-     "inbox_open(eventfd) -> id: register this interpreter's event inbox, signalled on eventfd."},
-    {"inbox_take", fa_inbox_take, METH_O,
-     "inbox_take(id) -> list of (token, kind, code, data): the events queued since the last take."},
+     "inbox_open(eventfd) -> id: open this interpreter's event inbox (signalled on eventfd) and "
+     "its outbox."},
+    {"inbox_take", fa_inbox_take, METH_NOARGS,
+     "inbox_take() -> list of (token, kind, code, data): the events queued since the last take."},
     {"parse_form", (PyCFunction)(void (*)(void))fa_parse_form, METH_FASTCALL,
      "parse_form(content_type, body) -> (record, None) or (None, refusal): the server's form parser."},
     {"install", (PyCFunction)(void (*)(void))install, METH_FASTCALL,

@@ -91,7 +91,7 @@ static void *worker(void *arg) {
         fa_result *r = fa_call(j->route, j->default_status, j->token, j->data, j->meta_len,
                                j->data + j->meta_len, j->body_len);
         if (r->status != 0) /* 0: an async handler answers later by itself */
-            faDeliver(j->token, r->status, r->kind, (char *)r->head, r->head_len, (char *)r->body,
+            faDeliver(0, j->token, r->status, r->kind, (char *)r->head, r->head_len, (char *)r->body,
                       r->body_len);
         free(j);
     }

@@ -36,7 +36,7 @@ func newTestInbox(t *testing.T) (*Inbox, int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = unix.Close(fd) })
-	return &Inbox{fd: fd}, fd
+	return NewInbox(fd), fd
 }
 
 func eventfdCount(t *testing.T, fd int) uint64 {
@@ -58,7 +58,7 @@ func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
 		t.Fatalf("eventfd signalled %d times for one burst, want 1", got)
 	}
 	var got []record
-	in.drain(func(b []byte) { got = decodeRecords(t, append([]byte(nil), b...)) })
+	takeRecords(in.mb, func(b []byte) { got = decodeRecords(t, append([]byte(nil), b...)) })
 	want := []record{{1 << 32, EventText, 0, "hello"}, {2 << 32, EventDisconnect, 1006, ""},
 		{1 << 32, EventBinary, 0, "\x00\x01\x02"}}
 	if len(got) != len(want) {
@@ -70,7 +70,7 @@ func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
 		}
 	}
 	called := false
-	in.drain(func([]byte) { called = true })
+	takeRecords(in.mb, func([]byte) { called = true })
 	if called {
 		t.Error("drain of an empty inbox called f")
 	}
@@ -102,7 +102,7 @@ func TestInboxConcurrentPostersLoseNothing(t *testing.T) {
 			finished = true
 		default:
 		}
-		in.drain(func(b []byte) { total += len(decodeRecords(t, append([]byte(nil), b...))) })
+		takeRecords(in.mb, func(b []byte) { total += len(decodeRecords(t, append([]byte(nil), b...))) })
 	}
 	if total != posters*each {
 		t.Fatalf("drained %d events, want %d", total, posters*each)
@@ -114,5 +114,87 @@ func TestInboxByIDRejectsUnknownIDs(t *testing.T) {
 		if InboxByID(id) != nil {
 			t.Errorf("InboxByID(%d) found an inbox", id)
 		}
+	}
+}
+
+func TestOutboxDrainsOperationsInOrderAndRingsOncePerBurst(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	in, _ := newTestInbox(t)
+	setOutboxBell(in.outbox, fds[1])
+	var got []record
+	SetStreamSink(func(token uint64, op StreamOp, code int, data []byte) int64 {
+		got = append(got, record{token, EventKind(op), code, string(data)})
+		return 0
+	})
+	t.Cleanup(func() { SetStreamSink(nil) })
+	// The interpreter posts to its outbox as the loops post to an inbox: same records.
+	queue := (&Inbox{mb: in.outbox.mb}).Post
+	queue(7<<32, EventKind(OpWSAccept), 0, []byte("\r\n"))
+	queue(7<<32, EventKind(OpWSText), 0, []byte("one"))
+	queue(8<<32, EventKind(OpWSClose), 1000, []byte("bye"))
+	var bell [8]byte
+	if n, _ := unix.Read(fds[0], bell[:]); n != 1 {
+		t.Fatalf("the doorbell got %d bytes for one burst, want 1", n)
+	}
+	in.outbox.drain()
+	want := []record{{7 << 32, EventKind(OpWSAccept), 0, "\r\n"}, {7 << 32, EventKind(OpWSText), 0, "one"},
+		{8 << 32, EventKind(OpWSClose), 1000, "bye"}}
+	if len(got) != len(want) {
+		t.Fatalf("drained %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("operation %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	queue(7<<32, EventKind(OpWSText), 0, []byte("two")) // after a drain the bell rings again
+	if n, _ := unix.Read(fds[0], bell[:]); n != 1 {
+		t.Fatalf("the doorbell got %d bytes after a drain, want 1", n)
+	}
+}
+
+func TestOutletCountsAndTellsOnceWhenDrained(t *testing.T) {
+	out := NewOutlet(1)
+	out.Add(3 << 20)
+	if out.Taken(1<<20, 256<<10) {
+		t.Fatal("drained with 2 MiB still queued")
+	}
+	if !out.Taken(2<<20, 256<<10) {
+		t.Fatal("not drained once the queue emptied")
+	}
+	if out.Queued() != 0 || out.Taken(0, 256<<10) {
+		t.Fatal("drained reported twice")
+	}
+	out.Close()
+	out.Close() // twice is once
+	if !out.Gone() {
+		t.Fatal("a closed outlet is not gone")
+	}
+}
+
+func TestOutboxWithoutBellDeliversWhatWaits(t *testing.T) {
+	in, _ := newTestInbox(t)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	setOutboxBell(in.outbox, fds[1])
+	var got []string
+	SetStreamSink(func(_ uint64, _ StreamOp, _ int, data []byte) int64 {
+		got = append(got, string(data))
+		return 0
+	})
+	t.Cleanup(func() { SetStreamSink(nil) })
+	(&Inbox{mb: in.outbox.mb}).Post(1, EventKind(OpWSText), 0, []byte("waiting"))
+	in.outbox.withoutBell() // the loop could not poll the doorbell after all
+	if len(got) != 1 || got[0] != "waiting" || outboxHasBell(in.outbox) {
+		t.Fatalf("delivered %q, bell %v", got, outboxHasBell(in.outbox))
 	}
 }

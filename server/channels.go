@@ -12,61 +12,67 @@ import (
 // a publisher never waits for one slow reader, and memory stays bounded.
 const slowSubscriber = 4 * highWater
 
-// channelHub is the broadcast registry behind app.channel(name): which WebSocket connections
-// subscribed to which channel. It is process-wide, so a message published in one interpreter
-// reaches subscribers served by every event loop, and it is fanned out here in Go without
-// entering Python once per subscriber.
+// channelHub is the broadcast registry behind app.channel(name): which WebSockets (HTTP/1.1
+// connections and RFC 8441 streams alike, each known by its send queue) subscribed to which
+// channel. It is process-wide, so a message published in one interpreter reaches subscribers
+// served by every event loop, and it is fanned out here in Go without entering Python once per
+// subscriber.
 type channelHub struct {
 	mu   sync.RWMutex
-	subs map[string]map[*session]struct{}
+	subs map[string]map[*streamQueue]struct{}
 }
 
-func (h *channelHub) subscribe(name string, c *session) {
+// subscribe adds a WebSocket's queue to a channel; a queue already gone (its connection or
+// stream closed, and left every channel) is not added, so no subscription outlives it.
+func (h *channelHub) subscribe(name string, q *streamQueue) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if q.isGone() {
+		return
+	}
 	if h.subs == nil {
-		h.subs = make(map[string]map[*session]struct{})
+		h.subs = make(map[string]map[*streamQueue]struct{})
 	}
 	set := h.subs[name]
 	if set == nil {
-		set = make(map[*session]struct{})
+		set = make(map[*streamQueue]struct{})
 		h.subs[name] = set
 	}
-	if _, ok := set[c]; !ok {
-		set[c] = struct{}{}
-		c.channels = append(c.channels, name)
+	if _, ok := set[q]; !ok {
+		set[q] = struct{}{}
+		q.channels = append(q.channels, name)
 	}
 }
 
-func (h *channelHub) unsubscribe(name string, c *session) {
+func (h *channelHub) unsubscribe(name string, q *streamQueue) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.removeLocked(name, c)
-	for i, n := range c.channels {
+	h.removeLocked(name, q)
+	for i, n := range q.channels {
 		if n == name {
-			c.channels = append(c.channels[:i], c.channels[i+1:]...)
+			q.channels = append(q.channels[:i], q.channels[i+1:]...)
 			break
 		}
 	}
 }
 
-func (h *channelHub) removeLocked(name string, c *session) {
+func (h *channelHub) removeLocked(name string, q *streamQueue) {
 	if set := h.subs[name]; set != nil {
-		delete(set, c)
+		delete(set, q)
 		if len(set) == 0 {
 			delete(h.subs, name)
 		}
 	}
 }
 
-// leaveAll removes a closing connection from every channel it joined.
-func (h *channelHub) leaveAll(c *session) {
+// leaveAll removes a WebSocket from every channel it joined; call it after its queue is gone.
+func (h *channelHub) leaveAll(q *streamQueue) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, name := range c.channels {
-		h.removeLocked(name, c)
+	for _, name := range q.channels {
+		h.removeLocked(name, q)
 	}
-	c.channels = nil
+	q.channels = nil
 }
 
 // publish queues one message on every subscriber and returns how many it reached. The
@@ -75,24 +81,20 @@ func (h *channelHub) publish(name string, op pybridge.StreamOp, payload []byte) 
 	data := append([]byte(nil), payload...)
 	h.mu.RLock()
 	set := h.subs[name]
-	targets := make([]*session, 0, len(set))
-	for c := range set {
-		targets = append(targets, c)
+	targets := make([]*streamQueue, 0, len(set))
+	for q := range set {
+		targets = append(targets, q)
 	}
 	h.mu.RUnlock()
 	var reached int64
-	for _, c := range targets {
-		q := c.stream.Load()
-		if q == nil {
-			continue
-		}
+	for _, q := range targets {
 		if q.pushShared(op, data, slowSubscriber) {
 			reached++
 		} else {
 			q.pushShared(pybridge.OpWSClose, []byte("too slow for channel "+name), 0)
-			h.unsubscribe(name, c)
+			h.unsubscribe(name, q)
 		}
-		c.info.Wake()
+		q.notify()
 	}
 	return reached
 }

@@ -9,7 +9,7 @@ import (
 
 func subscriber(srv *Server) *session {
 	c := srv.NewSession(transport.ConnInfo{Wake: func() {}}).(*session)
-	c.stream.Store(&streamQueue{token: c.token << 32})
+	c.stream.Store(&streamQueue{token: c.token << 32, wake: func() {}})
 	c.busyWithWebSocket.Store(true)
 	return c
 }
@@ -17,10 +17,10 @@ func subscriber(srv *Server) *session {
 func TestChannelPublishReachesSubscribersOnly(t *testing.T) {
 	srv, _ := newStreamServer(t)
 	a, b, other := subscriber(srv), subscriber(srv), subscriber(srv)
-	srv.channels.subscribe("room", a)
-	srv.channels.subscribe("room", b)
-	srv.channels.subscribe("room", b) // twice is once
-	srv.channels.subscribe("hall", other)
+	srv.channels.subscribe("room", a.stream.Load())
+	srv.channels.subscribe("room", b.stream.Load())
+	srv.channels.subscribe("room", b.stream.Load()) // twice is once
+	srv.channels.subscribe("hall", other.stream.Load())
 	if n := srv.StreamSend(0, pybridge.OpPublish, 1, []byte("room\x00hello")); n != 2 {
 		t.Fatalf("reached %d, want 2", n)
 	}
@@ -33,7 +33,7 @@ func TestChannelPublishReachesSubscribersOnly(t *testing.T) {
 	if other.stream.Load().pending() {
 		t.Fatal("a subscriber of another channel got the message")
 	}
-	srv.channels.unsubscribe("room", a)
+	srv.channels.unsubscribe("room", a.stream.Load())
 	a.OnClose()
 	b.OnClose()
 	if n := srv.StreamSend(0, pybridge.OpPublish, 0, []byte("room\x00bye")); n != 0 {
@@ -47,7 +47,7 @@ func TestChannelPublishReachesSubscribersOnly(t *testing.T) {
 func TestChannelDropsASlowSubscriber(t *testing.T) {
 	srv, _ := newStreamServer(t)
 	slow := subscriber(srv)
-	srv.channels.subscribe("feed", slow)
+	srv.channels.subscribe("feed", slow.stream.Load())
 	big := make([]byte, 1<<20)
 	msg := append([]byte("feed\x00"), big...)
 	reached := int64(0)

@@ -129,6 +129,7 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 	if h.held() || h.outbound() > 0 {
 		h.wakeIn(h2PollInterval)
 	}
+	h.recheckBlocked()
 	switch {
 	case len(h.files) > 0: // downloads keep their own stall deadline (h2files.go)
 		h.idleAt = 0
@@ -151,6 +152,24 @@ func (h *h2session) finish(out []byte, now int64) ([]byte, transport.Action) {
 	// after its GOAWAY (RFC 9113 §6.8), or when the graceful timeout runs out.
 	h.c.busy.Store(true)
 	return out, transport.Continue
+}
+
+// recheckBlocked looks again soon at long-lived streams held back because their output was
+// waiting on flow control: the hand-off has moved output since pumpStreams ran, and the peer
+// may send nothing more (its WINDOW_UPDATEs may all have come already) to prompt another look.
+func (h *h2session) recheckBlocked() {
+	if len(h.blocked) == 0 {
+		return
+	}
+	if !h.held() {
+		for _, id := range h.blocked {
+			if h.conn.Buffered(id) < streamBudget {
+				h.c.info.Wake()
+				return
+			}
+		}
+	}
+	h.wakeIn(h2PollInterval)
 }
 
 // closing runs a connection that failed, or that we shut down and whose streams are done, to
@@ -221,6 +240,7 @@ func (h *h2session) close() {
 		if st.parked {
 			h.c.srv.inflight.Add(-1)
 		}
+		stopStreamPing(st)
 	}
 	h.streams = nil
 }

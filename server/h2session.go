@@ -68,6 +68,10 @@ type h2stream struct {
 	handshake websocket.Handshake
 	ws        *websocket.Conn
 	early     []byte // WebSocket bytes that came before the accept
+	// Keep-alive (h2wsping.go): pingTimer fires when a Ping is due or the last one is late;
+	// pingSent is when the unanswered Ping went out (0: none).
+	pingTimer *time.Timer
+	pingSent  int64
 	out       []byte // WebSocket frames not yet written as DATA
 	ended     bool   // our END_STREAM is out
 	// form is the parsed form the handler got; its temporary files go when it answers.
@@ -166,6 +170,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	// Operations queued before a completion are written before it (the handler queued them
 	// first), so the queues are pumped after the completions were taken.
 	h.pumpStreams()
+	h.pingStreams(now.UnixNano())
 	var kept []h2answer
 	for _, a := range done {
 		st, ok := h.streams[a.stream]
@@ -254,6 +259,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 				h.releaseBody(st)
 				st.endForm()
 				st.mwx.release()
+				stopStreamPing(st)
 			}
 			delete(h.streams, ev.Stream)
 			h.endUpload(ev.Stream)

@@ -21,38 +21,86 @@ const streamBudget = writeWater
 // h2queues holds the send queues of a connection's long-lived streams. Handlers add to them
 // from their asyncio threads, so it has its own lock.
 type h2queues struct {
-	mu     sync.Mutex
-	byID   map[uint32]*streamQueue
-	dirty  []uint32 // streams with new operations since the loop last looked
-	closed bool
+	mu    sync.Mutex
+	byID  map[uint32]*streamQueue
+	dirty []uint32 // streams with new operations since the loop last looked
+	// pingDue lists WebSocket streams whose ping timer fired (h2wsping.go).
+	pingDue []uint32
+	closed  bool
 }
 
 // send is Server.StreamSend for stream id of this connection.
 func (h *h2session) send(token uint64, id uint32, op pybridge.StreamOp, code int, data []byte) int64 {
+	q := h.queue(id)
+	if q == nil {
+		return streamGone
+	}
+	n, first := q.pushFirst(op, code, data)
+	if first {
+		q.notify()
+	}
+	return n
+}
+
+// attach is Server.StreamAttach for stream id of this connection.
+func (h *h2session) attach(token uint64, id uint32, inbox *pybridge.Inbox, out *pybridge.Outlet) bool {
 	qs := &h.queues
 	qs.mu.Lock()
 	q := qs.byID[id]
 	if q == nil {
-		if op != pybridge.OpAttach || qs.closed {
+		if qs.closed {
 			qs.mu.Unlock()
-			return streamGone
+			return false
 		}
-		if qs.byID == nil {
-			qs.byID = make(map[uint32]*streamQueue)
-		}
-		q = &streamQueue{token: token}
-		qs.byID[id] = q
+		q = h.newQueueLocked(token, id)
 	}
 	qs.mu.Unlock()
-	n := q.push(op, code, data)
-	if op == pybridge.OpAttach || n < 0 {
-		return n
+	return q.attach(inbox, out)
+}
+
+// newQueueLocked makes stream id's queue; h.queues.mu is held.
+func (h *h2session) newQueueLocked(token uint64, id uint32) *streamQueue {
+	if h.queues.byID == nil {
+		h.queues.byID = make(map[uint32]*streamQueue)
 	}
-	qs.mu.Lock()
-	qs.dirty = append(qs.dirty, id)
-	qs.mu.Unlock()
+	q := &streamQueue{token: token, wake: func() { h.wakeStream(id) }}
+	h.queues.byID[id] = q
+	return q
+}
+
+// openWebSocketQueue makes the queue of a WebSocket stream before its handler starts, marked
+// as a WebSocket so that the handler may subscribe it to channels.
+func (h *h2session) openWebSocketQueue(token uint64, id uint32) {
+	h.queues.mu.Lock()
+	defer h.queues.mu.Unlock()
+	if !h.queues.closed {
+		h.newQueueLocked(token, id).websocket = true
+	}
+}
+
+// wakeStream tells the loop that stream id has operations to write. It may be called from any
+// goroutine.
+func (h *h2session) wakeStream(id uint32) {
+	h.queues.mu.Lock()
+	h.queues.dirty = append(h.queues.dirty, id)
+	h.queues.mu.Unlock()
 	h.c.info.Wake()
-	return n
+}
+
+// membership subscribes stream id's WebSocket to a channel, or unsubscribes it.
+func (h *h2session) membership(id uint32, op pybridge.StreamOp, name string) int64 {
+	q := h.queue(id)
+	switch {
+	case q == nil:
+		return streamGone
+	case !q.websocket:
+		return streamUnsupported
+	case op == pybridge.OpSubscribe:
+		h.c.srv.channels.subscribe(name, q)
+	default:
+		h.c.srv.channels.unsubscribe(name, q)
+	}
+	return 0
 }
 
 func (h *h2session) queue(id uint32) *streamQueue {
@@ -76,6 +124,9 @@ func (h *h2session) forget(id uint32, disconnect int) {
 	} else {
 		q.finish()
 	}
+	if q.websocket { // after the queue is gone, so that no subscription can follow
+		h.c.srv.channels.leaveAll(q)
+	}
 }
 
 // closeQueues tells every long-lived handler of the connection that it is gone.
@@ -87,6 +138,9 @@ func (h *h2session) closeQueues() {
 	h.queues.mu.Unlock()
 	for _, q := range qs {
 		q.close(websocket.CloseAbnormal)
+		if q.websocket {
+			h.c.srv.channels.leaveAll(q)
+		}
 	}
 }
 
@@ -181,9 +235,15 @@ func (h *h2session) pumpStream(id uint32, st *h2stream, q *streamQueue) {
 // abortStream resets a stream whose handler failed midway (RFC 9113 §8.1: a response cut by
 // RST_STREAM tells the client it is incomplete).
 func (h *h2session) abortStream(id uint32, st *h2stream) {
-	_ = h.conn.ResetStream(id, http2.ErrCodeInternal)
+	h.resetStream(id, st, http2.ErrCodeInternal)
+}
+
+// resetStream ends a long-lived stream with RST_STREAM; its handler sees code 1006.
+func (h *h2session) resetStream(id uint32, st *h2stream, code http2.ErrCode) {
+	_ = h.conn.ResetStream(id, code)
 	st.mwx.release()
 	h.forget(id, websocket.CloseAbnormal)
+	stopStreamPing(st)
 	if st.parked {
 		h.c.srv.inflight.Add(-1)
 	}

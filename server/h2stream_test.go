@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"io"
+	"sync/atomic"
 	"testing"
 
 	"github.com/fasterapi/fasterapi/pybridge"
@@ -44,6 +45,19 @@ func eachFrame(ht *h2Test, f func(http2.Frame)) {
 }
 
 func streamToken(srv *Server, ht *h2Test, id uint32) uint64 { return ht.sess.token<<32 | uint64(id) }
+
+// openH2Stream requests /stream on stream 1 of a new HTTP/2 session and attaches its handler.
+func openH2Stream(t *testing.T) (*Server, *h2Test, uint64) {
+	t.Helper()
+	srv, ht := newH2StreamTest(t)
+	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, EndHeaders: true, EndStream: true,
+			BlockFragment: enc("/stream")})
+	})
+	token := streamToken(srv, ht, 1)
+	h2send(t, srv, token, pybridge.OpAttach, 0, "")
+	return srv, ht, token
+}
 
 func h2send(t *testing.T, srv *Server, token uint64, op pybridge.StreamOp, code int, data string) {
 	t.Helper()
@@ -112,15 +126,43 @@ func TestH2StreamAbortResetsTheStream(t *testing.T) {
 }
 
 func TestH2ClientResetTellsTheHandler(t *testing.T) {
+	srv, ht, token := openH2Stream(t)
+	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WriteRSTStream(1, http2.ErrCodeCancel) })
+	if n := srv.StreamSend(token, pybridge.OpHTTPStart, 200, nil); n != streamGone {
+		t.Fatalf("send after the client's reset = %d", n)
+	}
+}
+
+func TestH2BlockedStreamIsLookedAtAgainWithoutPeerInput(t *testing.T) {
 	srv, ht := newH2StreamTest(t)
+	var wakes atomic.Int32
+	ht.sess.info.Wake = func() { wakes.Add(1) }
 	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
+		// Windows wide enough for everything: flow control holds nothing back on the wire.
+		_ = fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1 << 30})
+		_ = fr.WriteWindowUpdate(0, 1<<30)
 		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, EndHeaders: true, EndStream: true,
 			BlockFragment: enc("/stream")})
 	})
 	token := streamToken(srv, ht, 1)
 	h2send(t, srv, token, pybridge.OpAttach, 0, "")
-	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WriteRSTStream(1, http2.ErrCodeCancel) })
-	if n := srv.StreamSend(token, pybridge.OpHTTPStart, 200, nil); n != streamGone {
-		t.Fatalf("send after the client's reset = %d", n)
+	h2send(t, srv, token, pybridge.OpHTTPStart, 200, "")
+	piece := string(make([]byte, streamBudget+1))
+	h2send(t, srv, token, pybridge.OpHTTPBody, 0, piece) // more than one look's budget...
+	h2send(t, srv, token, pybridge.OpHTTPBody, 0, piece) // ...so this one waits for the next
+	wakes.Store(0)
+	ht.send(false, func(*http2.Framer, func(string) []byte) {})
+	if wakes.Load() == 0 {
+		t.Fatal("a stream held back for its budget is not looked at again once its output left")
+	}
+	ht.send(false, func(*http2.Framer, func(string) []byte) {}) // the wake-up's OnData
+	var data int
+	eachFrame(ht, func(f http2.Frame) {
+		if d, ok := f.(*http2.DataFrame); ok {
+			data += len(d.Data())
+		}
+	})
+	if data != 2*len(piece) {
+		t.Fatalf("%d body bytes written, want %d", data, 2*len(piece))
 	}
 }

@@ -67,7 +67,9 @@ func (h *h2session) openWebSocket(ev *http2.Event, st *h2stream) {
 	h.streamMeta(sc, "GET", path, rawPath, query, scheme, ev.Authority, ev.Headers)
 	st.wsPending, st.handshake = true, hs
 	srv.inflight.Add(1)
-	r := srv.caller.Call(handle, h.c.token<<32|uint64(ev.Stream), sc.meta.Bytes(), nil)
+	token := h.c.token<<32 | uint64(ev.Stream)
+	h.openWebSocketQueue(token, ev.Stream) // before the call: the handler may subscribe at once
+	r := srv.caller.Call(handle, token, sc.meta.Bytes(), nil)
 	if !r.Deferred {
 		srv.inflight.Add(-1)
 		st.wsPending = false
@@ -99,6 +101,7 @@ func (h *h2session) wsOp(id uint32, st *h2stream, q *streamQueue, op streamOp) b
 		}
 		st.wsPending = false
 		st.ws = websocket.NewConn(websocket.Config{MaxMessageSize: h.c.srv.opts.WSMaxSize, Deflate: st.handshake.Deflate})
+		h.armStreamPing(id, st)
 		if len(st.early) > 0 {
 			early := st.early
 			st.early = nil
@@ -137,7 +140,11 @@ func (h *h2session) wsData(id uint32, st *h2stream, q *streamQueue, data []byte)
 		st.early = append(st.early, data...)
 		return
 	}
-	readWebSocket(st.ws, q, data)
+	_, pong := readWebSocket(st.ws, q, data)
+	if pong && st.pingSent != 0 { // the peer is alive: ping again after the interval
+		st.pingSent = 0
+		h.armStreamPing(id, st)
+	}
 	h.wsFlush(id, st, q)
 }
 
@@ -154,9 +161,12 @@ func (h *h2session) wsFlush(id uint32, st *h2stream, q *streamQueue) {
 		st.out = st.out[:0]
 		st.ended = closed
 	}
-	if closed && !st.parked {
-		h.forget(id, 0)
-		delete(h.streams, id)
+	if closed {
+		stopStreamPing(st)
+		if !st.parked {
+			h.forget(id, 0)
+			delete(h.streams, id)
+		}
 	}
 }
 

@@ -177,11 +177,10 @@ func (s *Server) NewSession(info transport.ConnInfo) transport.Session {
 // on its own event loop. Answers for connections that closed meanwhile are dropped. It may be
 // called from any thread (pybridge calls it from an interpreter's asyncio thread).
 func (s *Server) Deliver(token uint64, r pybridge.Result) {
-	v, ok := s.sessions.Load(token >> 32)
-	if !ok {
+	sess := s.sessionOf(token)
+	if sess == nil {
 		return
 	}
-	sess := v.(*session)
 	if stream := uint32(token); stream != 0 {
 		if h2 := sess.h2.Load(); h2 != nil {
 			h2.deliver(stream, r)

@@ -64,9 +64,6 @@ type session struct {
 	// handshake on.
 	drainAsked        atomic.Bool
 	busyWithWebSocket atomic.Bool
-	// channels lists the app.channel names this WebSocket subscribed to (guarded by the
-	// server's channelHub lock).
-	channels []string
 	// streaming: a streamed response's head was sent; chunked: its body is chunk-coded.
 	streaming bool
 	chunked   bool
@@ -110,11 +107,12 @@ func (c *session) OnClose() {
 	if c.pingTimer != nil {
 		c.pingTimer.Stop()
 	}
-	if c.busyWithWebSocket.Load() {
-		c.srv.channels.leaveAll(c)
-	}
 	if q := c.stream.Load(); q != nil {
 		q.close(websocket.CloseAbnormal)
+		if c.busyWithWebSocket.Load() {
+			// After close: a subscribe racing with it sees the queue gone and adds nothing.
+			c.srv.channels.leaveAll(q)
+		}
 	}
 	if c.parked {
 		c.srv.inflight.Add(-1)

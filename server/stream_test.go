@@ -1,7 +1,10 @@
 package server
 
 import (
+	"encoding/binary"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/fasterapi/fasterapi/pybridge"
 )
@@ -46,15 +49,47 @@ func TestStreamQueueGoneAfterCloseOrFinish(t *testing.T) {
 	}
 }
 
-func TestStreamQueueAsksForDrainPastHighWater(t *testing.T) {
+func TestStreamQueueTellsAWaitingHandlerWhenDrained(t *testing.T) {
+	fd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	inbox := pybridge.NewInbox(fd)
 	q := &streamQueue{}
-	q.push(pybridge.OpHTTPBody, 0, make([]byte, highWater+1))
-	if !q.wantDrain {
-		t.Fatal("no drain request past the high-water mark")
+	out := pybridge.NewOutlet(0)
+	q.attach(inbox, out)
+	for range 3 { // as the interpreter does: count, then queue
+		out.Add(highWater / 2)
+		q.push(pybridge.OpHTTPBody, 0, make([]byte, highWater/2))
 	}
-	q.take(nil, writeWater)
-	// No inbox is attached, so the request stays until one can hear it.
-	if !q.wantDrain || q.queued != 0 {
-		t.Fatalf("wantDrain %v, queued %d", q.wantDrain, q.queued)
+	q.take(nil, highWater/2)
+	if eventfdCount(t, fd) != 0 {
+		t.Fatal("drained was posted with a megabyte still queued")
 	}
+	q.take(nil, highWater)
+	if out.Queued() != 0 || eventfdCount(t, fd) != 1 {
+		t.Fatalf("no drained event once the queue emptied (queued %d)", out.Queued())
+	}
+	out.Add(10)
+	q.push(pybridge.OpHTTPBody, 0, make([]byte, 10))
+	q.take(nil, highWater)
+	if eventfdCount(t, fd) != 0 {
+		t.Fatal("drained was posted though the handler did not wait")
+	}
+	q.close(1006)
+	if out.Add(0) != 0 || !out.Gone() {
+		t.Fatal("the outlet does not say the connection is gone")
+	}
+}
+
+// eventfdCount reads (and so resets) an eventfd's counter: how often it was signalled.
+func eventfdCount(t *testing.T, fd int) uint64 {
+	var b [8]byte
+	if _, err := unix.Read(fd, b[:]); err == unix.EAGAIN {
+		return 0
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return binary.NativeEndian.Uint64(b[:])
 }

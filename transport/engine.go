@@ -137,6 +137,9 @@ func (s *Server) WarmUp(ctx context.Context, ready func() int) error {
 
 // OnOpen prepares the loop thread and creates the connection's session.
 func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	if _, ok := c.Context().(*doorbell); ok {
+		return nil, gnet.None // not a client: open while the engine runs, even when draining
+	}
 	if err := s.cfg.OnLoopThread(); err != nil {
 		s.loopErr.CompareAndSwap(nil, &err)
 		return nil, gnet.Close
@@ -181,6 +184,11 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 // OnTraffic feeds received bytes to the session and writes its answer.
 func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
 	in, _ := c.Next(-1)
+	if d, ok := c.Context().(*doorbell); ok {
+		// The bytes only say "look": the ring takes everything queued since the last one.
+		d.ring()
+		return gnet.None
+	}
 	bp := s.outPool.Get().(*[]byte)
 	var out []byte
 	var action Action

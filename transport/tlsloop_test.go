@@ -69,11 +69,18 @@ func startTLSServer(t *testing.T, noCleartext bool) (*Server, int, int) {
 	srv := New(Config{Host: "127.0.0.1", Port: port, TLSPort: tlsPort, TLS: store.Config(), NoCleartext: noCleartext,
 		Loops: 2, OnLoopThread: func() error { return nil }, HandshakeTimeout: time.Second,
 		NewSession: func(info ConnInfo) Session { return &lineSession{info: info} }})
+	runTestServer(t, srv, 2)
+	return srv, port, tlsPort
+}
+
+// runTestServer runs srv until the test ends, once its loops have started.
+func runTestServer(t *testing.T, srv *Server, loops int) {
+	t.Helper()
 	runErr := make(chan error, 1)
 	go func() { runErr <- srv.Run() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.WarmUp(ctx, func() int { return 2 }); err != nil {
+	if err := srv.WarmUp(ctx, func() int { return loops }); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -86,7 +93,6 @@ func startTLSServer(t *testing.T, noCleartext bool) (*Server, int, int) {
 			t.Error(err)
 		}
 	})
-	return srv, port, tlsPort
 }
 
 func TestTLSOnLoopCarriesBytesFactsAndCloses(t *testing.T) {

@@ -88,6 +88,7 @@ func serve(args []string) int {
 	}
 	pybridge.SetDeliver(srv.Deliver)
 	pybridge.SetStreamSink(srv.StreamSend)
+	pybridge.SetStreamAttacher(srv.StreamAttach)
 	tcfg := transport.Config{
 		Host:         f.host,
 		Port:         f.port,
@@ -110,6 +111,7 @@ func serve(args []string) int {
 		}
 	}
 	tr = transport.New(tcfg)
+	pybridge.SetDoorbell(tr.Doorbell)
 	stopClock := make(chan struct{})
 	go srv.RunClock(stopClock)
 	runErr := make(chan error, 1)

@@ -1,10 +1,13 @@
 """The stream path of long-lived handlers: WebSockets, streamed responses, Server-Sent Events.
 
-A handler sends operations to its connection with `_fasterapi.send` (never blocking: Go only
-queues them). The connection's events (messages, the peer going away, the send queue
-draining) come back through one inbox per interpreter: Go appends them and signals an eventfd
-that this interpreter's asyncio loop watches, and `_drain` hands each to its `Channel`.
-Operation and event numbers are shared with pybridge/stream.go.
+A handler sends operations to its connection through the outlet `_fasterapi.attach` opened
+for it, with `_fasterapi.queue`: they go to this interpreter's outbox, in C, and an event loop
+takes them from there, so sending never blocks nor enters Go. The connection's events
+(messages, the peer going away, the send queue draining) come back through the interpreter's
+inbox: the loops append them and signal an eventfd that this interpreter's asyncio loop
+watches, and `_drain` hands each to its `Channel`. Channel subscriptions, which the server
+answers at once, go through `_fasterapi.send`. Operation and event numbers are shared with
+pybridge/stream.go.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ try:
 except ImportError:  # outside the host
     _fasterapi = None
 
-OP_ATTACH = 1
 OP_WS_ACCEPT = 2
 OP_WS_TEXT = 3
 OP_WS_BINARY = 4
@@ -61,9 +63,10 @@ class Disconnected(Exception):
 class Channel:
     """One connection as its handler sees it, used on the interpreter's asyncio loop."""
 
-    def __init__(self, token: int, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, token: int, loop: asyncio.AbstractEventLoop, outlet: object) -> None:
         self.token = token
         self.loop = loop
+        self.outlet = outlet
         self.messages: deque[tuple[int, bytes]] = deque()
         self.disconnect: Disconnected | None = None
         self._receiver: asyncio.Future[None] | None = None
@@ -72,24 +75,33 @@ class Channel:
         self.task: asyncio.Task[Any] | None = None
 
     def send(self, op: int, code: int = 0, data: bytes | None = None) -> int:
-        queued: int = _fasterapi.send(self.token, op, code, data)
-        if queued == _GONE:
+        if op < OP_SUBSCRIBE:  # queued for the connection; channel operations are answered
+            queued: int = _fasterapi.queue(self.outlet, op, code, data)
+        else:
+            queued = _fasterapi.send(self.token, op, code, data)
+        if queued < 0:
+            if queued == _UNSUPPORTED:
+                raise RuntimeError("this operation is not supported on this connection: channel "
+                                   "subscriptions are for WebSocket connections only")
             raise self.disconnect or Disconnected()
-        if queued == _UNSUPPORTED:
-            raise RuntimeError("this operation is not supported on this connection: channel "
-                               "subscriptions work for WebSockets over HTTP/1.1 only")
         return queued
 
     async def send_paced(self, op: int, code: int = 0, data: bytes | None = None) -> None:
         """Send, then wait while the connection holds more than HIGH_WATER unsent bytes."""
         if self.send(op, code, data) > HIGH_WATER:
-            self._drained = self.loop.create_future()
-            try:
-                await self._drained
-            finally:
-                self._drained = None
-            if self.disconnect is not None:
-                raise self.disconnect
+            await self.drained()
+
+    async def drained(self) -> None:
+        """Wait until the connection's queue fell below its low-water mark (after a send
+        answered more than HIGH_WATER); Disconnected when it went away meanwhile. Hot paths
+        call send() and await this only past HIGH_WATER: a coroutine per message costs."""
+        self._drained = self.loop.create_future()
+        try:
+            await self._drained
+        finally:
+            self._drained = None
+        if self.disconnect is not None:
+            raise self.disconnect
 
     async def receive(self) -> tuple[int, bytes]:
         """The next message as (EVENT_TEXT or EVENT_BINARY, payload); Disconnected at the end."""
@@ -138,9 +150,11 @@ def attach(token: int) -> Channel:
     request's dispatch or from the asyncio loop."""
     loop = start_host_loop()
     _ensure_inbox(loop)
-    channel = Channel(token, loop)
+    outlet = _fasterapi.attach(token)
+    if outlet is None:
+        raise Disconnected()
+    channel = Channel(token, loop, outlet)
     _channels[token] = channel
-    channel.send(OP_ATTACH, _inbox_id)
     return channel
 
 
@@ -164,7 +178,7 @@ def _ensure_inbox(loop: asyncio.AbstractEventLoop) -> None:
 def _drain(fd: int) -> None:
     with contextlib.suppress(BlockingIOError):  # another wake-up drained it already
         os.eventfd_read(fd)
-    for token, kind, code, data in _fasterapi.inbox_take(_inbox_id):
+    for token, kind, code, data in _fasterapi.inbox_take():
         channel = _channels.get(token)
         if channel is not None:
             channel.feed(kind, code, data)

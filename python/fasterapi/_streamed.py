@@ -13,6 +13,7 @@ import _fasterapi
 from ._concurrency import start_host_loop
 from ._errorlog import log_exception
 from ._stream import (
+    HIGH_WATER,
     OP_ABORT,
     OP_HTTP_BODY,
     OP_HTTP_START,
@@ -49,10 +50,15 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
         channel.send(OP_HTTP_START, response.status_code, header_lines(response.raw_headers))
         started = True
         ping = getattr(response, "ping_interval", None)
-        async for piece in _pieces(response.body_iterator, ping):
+        iterator = response.body_iterator
+        # An async iterator with no keep-alive to interleave is read directly: each layer of
+        # async generator (or coroutine) costs per piece.
+        direct = not ping and hasattr(iterator, "__aiter__")
+        pieces = iterator if direct else _pieces(iterator, ping)
+        async for piece in pieces:
             data = piece.encode(response.charset) if isinstance(piece, str) else bytes(piece)
-            if data:
-                await channel.send_paced(OP_HTTP_BODY, 0, data)
+            if data and channel.send(OP_HTTP_BODY, 0, data) > HIGH_WATER:
+                await channel.drained()
     except (Disconnected, asyncio.CancelledError):
         if channel.disconnect is None:
             raise  # cancelled for another reason than the client leaving
@@ -77,16 +83,13 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
 
 
 async def _pieces(iterator: Any, ping: float | None) -> AsyncIterator[Any]:
-    """The iterator's pieces; sync iterators step in a worker thread, as in Starlette. With a
+    """The pieces of a sync iterator, or of any iterator with a ping interval (an async one
+    without is read directly); sync iterators step in a worker thread, as in Starlette. With a
     ping interval, an SSE comment is yielded whenever the iterator stays silent that long."""
     if not ping:  # no keep-alive to interleave: no Task per piece
-        if hasattr(iterator, "__aiter__"):
-            async for item in iterator:
-                yield item
-        else:
-            plain: Iterator[Any] = iter(iterator)
-            while (item := await asyncio.to_thread(next, plain, _DONE)) is not _DONE:
-                yield item
+        plain: Iterator[Any] = iter(iterator)
+        while (item := await asyncio.to_thread(next, plain, _DONE)) is not _DONE:
+            yield item
         return
     if hasattr(iterator, "__aiter__"):
         source = aiter(iterator)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._stream import (
     EVENT_TEXT,
+    HIGH_WATER,
     OP_WS_ACCEPT,
     OP_WS_BINARY,
     OP_WS_CLOSE,
@@ -93,19 +94,30 @@ class WebSocket(Request):
         if self.application_state is WebSocketState.DISCONNECTED:
             raise RuntimeError('Cannot call "send" once a close message has been sent.')
 
-    async def _paced(self, op: int, data: bytes) -> None:
+    def _queue(self, op: int, data: bytes) -> bool:
+        """Queue a message; True when the connection holds so much unsent that the sender must
+        wait (`_drained`). Not a coroutine: one per message would cost more than the send."""
         self._check_send()
         try:
-            await self._channel.send_paced(op, 0, data)
+            return self._channel.send(op, 0, data) > HIGH_WATER
+        except Disconnected as gone:
+            self.client_state = WebSocketState.DISCONNECTED
+            raise WebSocketDisconnect(gone.code, gone.reason) from None
+
+    async def _drained(self) -> None:
+        try:
+            await self._channel.drained()
         except Disconnected as gone:
             self.client_state = WebSocketState.DISCONNECTED
             raise WebSocketDisconnect(gone.code, gone.reason) from None
 
     async def send_text(self, data: str) -> None:
-        await self._paced(OP_WS_TEXT, data.encode("utf-8"))
+        if self._queue(OP_WS_TEXT, data.encode("utf-8")):
+            await self._drained()
 
     async def send_bytes(self, data: bytes) -> None:
-        await self._paced(OP_WS_BINARY, bytes(data))
+        if self._queue(OP_WS_BINARY, bytes(data)):
+            await self._drained()
 
     async def send_json(self, data: Any, mode: str = "text") -> None:
         if mode not in ("text", "binary"):
@@ -133,12 +145,15 @@ class WebSocket(Request):
 
     # ---- receiving ---------------------------------------------------------------------
 
-    async def receive(self) -> dict[str, Any]:
-        """ASGI-style receive: websocket.receive with text or bytes, or websocket.disconnect."""
+    def _check_receive(self) -> None:
         if self.client_state is WebSocketState.DISCONNECTED:
             raise RuntimeError('Cannot call "receive" once a disconnect message has been received.')
         if self.application_state is WebSocketState.CONNECTING:
             raise RuntimeError('WebSocket is not connected. Need to call "accept" first.')
+
+    async def receive(self) -> dict[str, Any]:
+        """ASGI-style receive: websocket.receive with text or bytes, or websocket.disconnect."""
+        self._check_receive()
         try:
             kind, data = await self._channel.receive()
         except Disconnected as gone:
@@ -148,34 +163,38 @@ class WebSocket(Request):
             return {"type": "websocket.receive", "text": data.decode("utf-8")}
         return {"type": "websocket.receive", "bytes": data}
 
-    async def _receive_data(self) -> dict[str, Any]:
-        message = await self.receive()
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message["code"], message.get("reason"))
-        return message
+    def _ready(self) -> tuple[int, bytes] | None:
+        """A message already received, taken without awaiting (the hot path), else None."""
+        self._check_receive()
+        messages = self._channel.messages
+        return messages.popleft() if messages else None
+
+    async def _receive_data(self) -> tuple[int, bytes]:
+        """The next message as (EVENT_TEXT or EVENT_BINARY, payload), awaited once none is
+        ready; WebSocketDisconnect at the end."""
+        try:
+            return await self._channel.receive()
+        except Disconnected as gone:
+            self.client_state = WebSocketState.DISCONNECTED
+            raise WebSocketDisconnect(gone.code, gone.reason) from None
 
     async def receive_text(self) -> str:
-        message = await self._receive_data()
-        if "text" not in message:
+        kind, data = self._ready() or await self._receive_data()
+        if kind != EVENT_TEXT:
             raise RuntimeError("expected a text message, received a binary one")
-        text: str = message["text"]
-        return text
+        return data.decode("utf-8")
 
     async def receive_bytes(self) -> bytes:
-        message = await self._receive_data()
-        if "bytes" not in message:
+        kind, data = self._ready() or await self._receive_data()
+        if kind == EVENT_TEXT:
             raise RuntimeError("expected a binary message, received a text one")
-        data: bytes = message["bytes"]
         return data
 
     async def receive_json(self, mode: str = "text") -> Any:
         if mode not in ("text", "binary"):
             raise RuntimeError('The "mode" argument should be "text" or "binary".')
-        message = await self._receive_data()
-        text = message.get("text")
-        if text is None:
-            text = message["bytes"].decode("utf-8")
-        return json.loads(text)
+        _, data = self._ready() or await self._receive_data()
+        return json.loads(data.decode("utf-8"))
 
     async def iter_text(self) -> AsyncIterator[str]:
         try:

@@ -15,7 +15,7 @@ import h2.events
 import h2.settings
 import httpx
 import pytest
-from e2e_support import app_fixtures
+from e2e_support import APPS_DIR, app_fixtures
 
 from fasterapi.testing import LiveServer
 
@@ -181,3 +181,72 @@ def test_websocket_over_h2_parameters_and_refusal(live_server: LiveServer) -> No
     ws.sock.close()
     assert H2WebSocket(live_server, "/ws/reject").status == 403
     assert H2WebSocket(live_server, "/plain").status == 403
+
+
+def test_websocket_over_h2_joins_channels_with_http1_members(live_server: LiveServer,
+                                                             client: httpx.Client) -> None:
+    from websockets.sync.client import connect
+
+    h2_member = H2WebSocket(live_server, "/ws/chat/h2room")
+    assert h2_member.status == 200
+    with connect(f"ws://{live_server.host}:{live_server.port}/ws/chat/h2room") as h1_member:
+        deadline = time.monotonic() + 5  # the subscriptions are made after accept
+        while (reached := client.post("/publish/h2room", json={"n": 0}).json()) != {"reached": 2}:
+            assert time.monotonic() < deadline, reached
+            time.sleep(0.05)
+        # Each member got the publishes made after it subscribed; what follows comes after.
+        h2_member.send(masked(0x1, b"from h2"))
+        while (text := h1_member.recv(timeout=5)) != "from h2":
+            assert text == '{"n":0}', text
+        while (frame := h2_member.recv_frame()) != (0x1, b"from h2"):
+            assert frame == (0x1, b'{"n":0}'), frame
+        h1_member.send("from h1")
+        assert h2_member.recv_frame() == (0x1, b"from h1")
+        assert h1_member.recv(timeout=5) == "from h1"  # a publisher that subscribed gets it too
+        h2_member.send(masked(0x1, b"leave"))
+        assert h2_member.recv_frame() == (0x1, b"left")
+        assert client.post("/publish/h2room", json={"n": 1}).json() == {"reached": 1}
+        assert h1_member.recv(timeout=5) == '{"n":1}'
+    h2_member.sock.close()
+    deadline = time.monotonic() + 5  # a stream whose connection closed leaves its channels
+    while client.post("/publish/h2room", json={"n": 2}).json() != {"reached": 0}:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_websocket_over_h2_keep_alive_pings() -> None:
+    server = LiveServer("stream_app:app", str(APPS_DIR), extra_args=[
+        "--workers", "1", "--ws-ping-interval", "0.2", "--ws-ping-timeout", "0.3"])
+    server.start()
+    try:
+        silent = H2WebSocket(server, "/ws/echo")  # reads, but never answers the Ping
+        start = time.monotonic()
+        assert silent.recv_frame() == (0x9, b"")  # an empty Ping on the stream
+        while not silent.ended:
+            silent._pump()
+        assert time.monotonic() - start < 5
+        # The stream was reset, the connection stays: a new WebSocket on it that answers lives.
+        silent.stream = silent.conn.get_next_available_stream_id()
+        silent.conn.send_headers(silent.stream, [
+            (":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "http"),
+            (":path", "/ws/echo"), (":authority", f"{server.host}:{server.port}"),
+            ("sec-websocket-version", "13")])
+        silent.sock.sendall(silent.conn.data_to_send())
+        silent.status, silent.ended, silent.received = None, False, b""
+        while silent.status is None:
+            silent._pump()
+        answered = 0
+        deadline = time.monotonic() + 0.9
+        while time.monotonic() < deadline:
+            opcode, payload = silent.recv_frame()
+            assert opcode == 0x9, (opcode, payload)
+            silent.send(masked(0xA, payload))
+            answered += 1
+        assert answered >= 2
+        silent.send(masked(0x1, b"still here"))
+        while (frame := silent.recv_frame())[0] == 0x9:
+            silent.send(masked(0xA, frame[1]))
+        assert frame == (0x1, b"still here")
+        silent.sock.close()
+    finally:
+        server.close()
