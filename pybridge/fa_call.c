@@ -104,7 +104,25 @@ static int take_response(fa_state *st, PyObject *resp, fa_buf *head, fa_buf *bod
     return rc;
 }
 
-int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf *head,
+int fa_route_kind(fa_state *st, int route) {
+    if (route < 0 || !st->host_kinds || route >= PyBytes_GET_SIZE(st->host_kinds)) return FA_KIND_JSON;
+    return (unsigned char)PyBytes_AS_STRING(st->host_kinds)[route];
+}
+
+static const char text_html[] = "content-type: text/html; charset=utf-8\r\n";
+
+/* A text route's str, as PlainTextResponse/HTMLResponse(content) would send it. */
+static int take_text(PyObject *text, int route_kind, fa_buf *head, fa_buf *body) {
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(text, &n);
+    if (!p) return -1;
+    const char *type = route_kind == FA_KIND_TEXT_HTML ? text_html : text_plain;
+    size_t type_len = route_kind == FA_KIND_TEXT_HTML ? sizeof text_html - 1 : sizeof text_plain - 1;
+    if (fa_buf_put(head, type, type_len) < 0) return -1;
+    return fa_buf_put(body, p, (size_t)n);
+}
+
+int fa_encode_result(fa_state *st, PyObject *result, int route_kind, int default_status, fa_buf *head,
                      fa_buf *body, int *status, int *kind) {
     if (st->response_type && PyObject_TypeCheck(result, (PyTypeObject *)st->response_type)) {
         int is_file = st->file_response_type &&
@@ -113,7 +131,11 @@ int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf 
         return take_response(st, result, head, body, status, is_file);
     }
     *status = default_status;
-    *kind = 1;
+    if (route_kind != FA_KIND_JSON && PyUnicode_CheckExact(result)) {
+        *kind = FA_BODY_BYTES;
+        return take_text(result, route_kind, head, body);
+    }
+    *kind = FA_BODY_JSON;
     return fa_json_encode(st, result, body);
 }
 
@@ -179,8 +201,8 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
         if (fa_buf_put(&t->body, timeout_body, sizeof timeout_body - 1) < 0) PyErr_Clear();
     } else if (result && t->deferred) {
         t->res.status = 0;
-    } else if (!result || fa_encode_result(t->st, result, default_status, &t->head, &t->body,
-                                           &t->res.status, &t->res.kind) < 0) {
+    } else if (!result || fa_encode_result(t->st, result, fa_route_kind(t->st, route), default_status,
+                                           &t->head, &t->body, &t->res.status, &t->res.kind) < 0) {
         internal_server_error("route", route, &t->head, &t->body, &t->res.status, &t->res.kind);
     }
     Py_XDECREF(result);
@@ -219,7 +241,8 @@ PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
     fa_state *st = (fa_state *)PyModule_GetState(m);
     fa_buf head = {0}, body = {0};
     int status = 500, kind = 0;
-    if (fa_encode_result(st, args[2], (int)default_status, &head, &body, &status, &kind) < 0)
+    /* Deferred answers come from async handlers, whose plain values are always JSON. */
+    if (fa_encode_result(st, args[2], FA_KIND_JSON, (int)default_status, &head, &body, &status, &kind) < 0)
         internal_server_error("deferred request", (long)token, &head, &body, &status, &kind);
     /* Go copies the bytes before it returns, so the buffers can be freed right after. */
     Py_BEGIN_ALLOW_THREADS

@@ -93,6 +93,7 @@ def boot(spec: str, app_dir: str) -> list[RouteEntry]:
         except Exception as exc:
             raise AppLoadError(f"Could not install the TestClient's dependency overrides: "
                                f"{exc!r}") from exc
+    table = app.route_table()
     try:
         import _fasterapi
     except ImportError:
@@ -100,10 +101,10 @@ def boot(spec: str, app_dir: str) -> list[RouteEntry]:
     else:
         from .encoders import jsonable_encoder
 
-        _fasterapi.install(app._dispatch, jsonable_encoder)
+        _fasterapi.install(app._dispatch, jsonable_encoder, app.host_kinds())
     global _app
     _app = app
-    return app.route_table()
+    return table
 
 
 _app: Any = None
