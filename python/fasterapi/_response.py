@@ -11,77 +11,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import UnionType
-from typing import Any, Union, cast, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
-from ._concurrency import HOSTED
 from ._errors import ValidationFailed, prefixed
 from ._serialize import DumpOptions, dump
+from ._shape import NOT_PLAIN, SCALARS, SHAPE_DICT, SHAPE_LIST, SHAPE_OPTIONAL, shape_check
 from ._validators import Validator, compile_type
 from .exceptions import ResponseValidationError
 
-_PLAIN_SCALARS = (str, int, float, bool, type(None))
-
-# A shape is what plain_shape compiles an annotation to, and what _fasterapi.ShapeCheck checks in
-# C under the host: None is anything; a scalar type is exactly that type; (SHAPE_DICT, item) is
-# a dict (str keys and item-shaped values unless item is None), (SHAPE_LIST, item) a list or
-# tuple, (SHAPE_OPTIONAL, inner) None or inner.
-SHAPE_DICT, SHAPE_LIST, SHAPE_OPTIONAL = 0, 1, 2
-_NOT_PLAIN: Any = object()
-
-
 def plain_shape(annotation: Any) -> Any:
-    """The shape of the values that validating and dumping against `annotation` leaves
-    unchanged, or _NOT_PLAIN when the annotation is not a plain JSON shape (the full path
+    """The shape (see _shape) of the values that validating and dumping against `annotation`
+    leaves unchanged, or NOT_PLAIN when the annotation is not a plain JSON shape (the full path
     handles those). Any/object is anything: the host's encoder serializes it by its value
     (plain JSON types in C, others through jsonable_encoder), as FastAPI serializes an Any
     field."""
     if annotation is Any or annotation is object:
         return None
-    if annotation in _PLAIN_SCALARS:
+    if annotation in SCALARS:
         return annotation
     origin, args = get_origin(annotation), get_args(annotation)
     if origin in (Union, UnionType):
         if len(args) == 2 and type(None) in args:
             inner = plain_shape(args[0] if args[1] is type(None) else args[1])
-            if inner is not _NOT_PLAIN:
+            if inner is not NOT_PLAIN:
                 return None if inner is None else (SHAPE_OPTIONAL, inner)
-        return _NOT_PLAIN
+        return NOT_PLAIN
     if origin is dict and len(args) == 2 and args[0] is str:
         item = plain_shape(args[1])
-        return _NOT_PLAIN if item is _NOT_PLAIN else (SHAPE_DICT, item)
+        return NOT_PLAIN if item is NOT_PLAIN else (SHAPE_DICT, item)
     if origin is list and len(args) == 1:
         # a tuple validates to a list and both encode to the same JSON array
         element = plain_shape(args[0])
-        return _NOT_PLAIN if element is _NOT_PLAIN else (SHAPE_LIST, element)
-    return _NOT_PLAIN
-
-
-def conforms(value: Any, shape: Any) -> bool:
-    """Whether `value` has `shape`; _fasterapi.ShapeCheck does the same in C."""
-    if shape is None:
-        return True
-    if type(shape) is type:
-        return type(value) is shape
-    kind, inner = shape
-    if kind == SHAPE_OPTIONAL:
-        return value is None or conforms(value, inner)
-    if kind == SHAPE_DICT:
-        if type(value) is not dict:
-            return False
-        if inner is None:
-            return True
-        for key, item in value.items():
-            if type(key) is not str or not conforms(item, inner):
-                return False
-        return True
-    if type(value) is not list and type(value) is not tuple:
-        return False
-    if inner is None:
-        return True
-    for item in value:
-        if not conforms(item, inner):
-            return False
-    return True
+        return NOT_PLAIN if element is NOT_PLAIN else (SHAPE_LIST, element)
+    return NOT_PLAIN
 
 
 def passthrough_check(annotation: Any) -> Callable[[Any], bool] | None:
@@ -91,20 +53,7 @@ def passthrough_check(annotation: Any) -> Callable[[Any], bool] | None:
     annotation is not a plain JSON shape; the full path handles it then.
     """
     shape = plain_shape(annotation)
-    if shape is _NOT_PLAIN:
-        return None
-    if shape is None:
-        return accepts_anything
-    if HOSTED:
-        import _fasterapi
-
-        return cast("Callable[[Any], bool]", _fasterapi.ShapeCheck(shape))
-    return lambda value: conforms(value, shape)
-
-
-def accepts_anything(value: Any) -> bool:
-    """The passthrough of Any: callers compare with `is` to skip calling it."""
-    return True
+    return None if shape is NOT_PLAIN else shape_check(shape)
 
 
 class ResponseField:

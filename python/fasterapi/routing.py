@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._concurrency import HOSTED, answer_async, run_coroutine
 from ._plan import SolveContext, run_async, run_sync, solve_values, unwind
-from ._response import ResponseField, accepts_anything, response_field
+from ._response import ResponseField, response_field
+from ._shape import accepts_anything
 from ._signature import build_dependency, build_plan, call_kind, describe
 from .encoders import jsonable_encoder
 from .params import Depends, File, Form

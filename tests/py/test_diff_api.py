@@ -222,6 +222,11 @@ CASES = [Case(*row) for row in list[tuple[str, str, dict[str, Any]]]([
     ("GET", "/shape/optional/list", {}),
     ("GET", "/shape/optional/ints", {}),
     ("GET", "/shape/non-str-key", {}),
+    ("POST", "/shape/body-dict", {"json": {"a": 1, "b": [1, "x", None], "c": {"d": 1.5}}}),
+    ("POST", "/shape/body-dict", {"json": [1, 2]}),
+    ("POST", "/shape/body-ints", {"json": {"a": [1, 2], "b": []}}),
+    ("POST", "/shape/body-ints", {"json": {"a": ["1", 2.0, True]}}),
+    ("POST", "/shape/body-ints", {"json": {"a": [1, "x"], "b": 3}}),
     ("DELETE", "/no-content", {}),
     ("GET", "/teapot/earl", {}),
 ])]

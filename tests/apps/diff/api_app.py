@@ -621,6 +621,18 @@ def shape_non_str_key() -> dict[str, str]:
     return {1: "one"}  # type: ignore[dict-item]
 
 
+# Request bodies of plain shapes: a body whose items have their exact types skips the
+# per-item validation; any other is validated (coerced or refused with a 422).
+@app.post("/shape/body-dict")
+def shape_body_dict(payload: dict[str, Any]):
+    return payload
+
+
+@app.post("/shape/body-ints")
+def shape_body_ints(payload: dict[str, list[int]]):
+    return {"keys": sorted(payload), "sums": {k: sum(v) for k, v in payload.items()}}
+
+
 @app.delete("/no-content", status_code=204)
 def no_content(response: fw.Response):
     response.headers["X-Gone"] = "1"
