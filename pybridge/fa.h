@@ -66,8 +66,12 @@ typedef struct {
 } fa_buf;
 
 int fa_buf_reserve(fa_buf *b, size_t extra);   /* -1 with MemoryError set */
+/* fa_buf_reserve without the call when there is room already. */
+static inline int fa_buf_room(fa_buf *b, size_t extra) {
+    return b->cap - b->len >= extra ? 0 : fa_buf_reserve(b, extra);
+}
 static inline int fa_buf_put(fa_buf *b, const char *s, size_t n) {
-    if (b->cap - b->len < n && fa_buf_reserve(b, n) < 0) return -1;
+    if (fa_buf_room(b, n) < 0) return -1;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     return 0;

@@ -23,13 +23,39 @@ int fa_buf_reserve(fa_buf *b, size_t extra) {
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* Bytes json.dumps escapes: quote, backslash and C0 controls. */
+static const unsigned char escaped[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* The UTF-8 of a str: an ASCII str's own data (no call, no copy), else CPython's cached UTF-8. */
+static inline const char *utf8_of(PyObject *s, Py_ssize_t *n) {
+    if (PyUnicode_IS_COMPACT_ASCII(s)) {
+        *n = PyUnicode_GET_LENGTH(s);
+        return (const char *)PyUnicode_DATA(s);
+    }
+    return PyUnicode_AsUTF8AndSize(s, n);
+}
+
 /* Escapes as json.dumps(ensure_ascii=False) does: quote, backslash and C0 controls only. */
 static int put_string(fa_buf *out, PyObject *s) {
     Py_ssize_t n;
-    const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+    const char *p = utf8_of(s, &n);
     if (!p) return -1;
+    Py_ssize_t plain = 0;
+    while (plain < n && !escaped[(unsigned char)p[plain]]) plain++;
+    if (plain == n) { /* nothing to escape, the common case */
+        if (fa_buf_room(out, (size_t)n + 2) < 0) return -1;
+        char *w = out->p + out->len;
+        *w++ = '"';
+        memcpy(w, p, (size_t)n);
+        w[n] = '"';
+        out->len += (size_t)n + 2;
+        return 0;
+    }
     /* worst case every byte becomes \u00XX */
-    if (fa_buf_reserve(out, (size_t)n * 6 + 2) < 0) return -1;
+    if (fa_buf_room(out, (size_t)n * 6 + 2) < 0) return -1;
     char *w = out->p + out->len;
     *w++ = '"';
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -110,7 +136,7 @@ static int put_short_decimal(fa_buf *out, double d) {
         char tmp[24];
         char *digits = digits_before(tmp + sizeof tmp, (unsigned long long)m);
         int n = (int)(tmp + sizeof tmp - digits);
-        if (fa_buf_reserve(out, (size_t)(n + k + 3)) < 0) return -1;
+        if (fa_buf_room(out, (size_t)(n + k + 3)) < 0) return -1;
         char *w = out->p + out->len;
         if (d < 0) *w++ = '-';
         if (n <= k) {
@@ -174,6 +200,15 @@ static int put_key(fa_buf *out, PyObject *k) {
 
 static int encode_converted(fa_state *st, PyObject *o, fa_buf *out, int depth);
 
+/* Whether a str key of 3+ characters starts with "_sa". */
+static inline int is_sa_key(PyObject *k) {
+    if (PyUnicode_IS_COMPACT_ASCII(k)) {
+        const char *p = (const char *)PyUnicode_DATA(k);
+        return p[0] == '_' && p[1] == 's' && p[2] == 'a';
+    }
+    return PyUnicode_READ_CHAR(k, 0) == '_' && PyUnicode_READ_CHAR(k, 1) == 's' && PyUnicode_READ_CHAR(k, 2) == 'a';
+}
+
 static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int converted) {
     size_t start = out->len;
     if (fa_buf_put(out, "{", 1) < 0) return -1;
@@ -182,12 +217,11 @@ static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int co
     int first = 1;
     while (PyDict_Next(d, &pos, &k, &v)) {
         /* FastAPI's jsonable_encoder drops SQLAlchemy's "_sa..." keys from every dict. */
-        if (PyUnicode_Check(k) && PyUnicode_GET_LENGTH(k) >= 3 && PyUnicode_READ_CHAR(k, 0) == '_' &&
-            PyUnicode_READ_CHAR(k, 1) == 's' && PyUnicode_READ_CHAR(k, 2) == 'a')
-            continue;
+        int is_str = PyUnicode_CheckExact(k) || PyUnicode_Check(k);
+        if (is_str && PyUnicode_GET_LENGTH(k) >= 3 && is_sa_key(k)) continue;
         if (!first && fa_buf_put(out, ",", 1) < 0) return -1;
         first = 0;
-        if (put_key(out, k) < 0) {
+        if ((is_str ? put_string(out, k) : put_key(out, k)) < 0) {
             /* Keys such as Enum members or dates: let jsonable_encoder convert the whole dict. */
             if (converted || st == NULL || st->encoder == NULL || !PyErr_ExceptionMatches(PyExc_TypeError))
                 return -1;
