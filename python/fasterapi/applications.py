@@ -285,12 +285,7 @@ class FasterAPI(APIRouter):
         try:
             route = self.routes[route_index]
             if self._http_middleware and HOSTED and isinstance(route, APIRoute):
-                from ._concurrency import answer_async
-                from ._middleware import run_chain
-
-                middleware = self._http_middleware
-                result = answer_async(lambda: run_chain(self, route, raw, middleware), 200,
-                                   lambda exc: self._handle_exception(exc, raw))
+                result = self._through_middleware(route, raw)
             elif self.dependency_overrides:
                 result = route.handle_full(raw, self)
             else:
@@ -308,6 +303,15 @@ class FasterAPI(APIRouter):
 
                 run_after_response(result.background)
         return result
+
+    def _through_middleware(self, route: APIRoute, raw: RawRequest) -> object:
+        # Apart from _dispatch: its closures would make every call of _dispatch allocate cells.
+        from ._concurrency import answer_async
+        from ._middleware import run_chain
+
+        middleware = self._http_middleware
+        return answer_async(lambda: run_chain(self, route, raw, middleware), 200,
+                            lambda exc: self._handle_exception(exc, raw))
 
     def _handle_exception(self, exc: Exception, raw: RawRequest) -> Response:
         try:

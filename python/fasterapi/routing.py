@@ -379,12 +379,16 @@ class APIRoute:
             return result
         if type(result) is CoroutineType:
             if HOSTED:
-                # Answered now if it finishes without waiting; else later, while this
-                # event-loop thread goes on serving others.
-                return answer_async(lambda: self._finish_async(result), self.status_code or 200,
-                                 lambda exc: app._handle_exception(exc, raw))
+                return self._answer_async(result, raw, app)
             result = run_coroutine(result)
         return self._finish(result)
+
+    def _answer_async(self, coroutine: Coroutine[Any, Any, Any], raw: RawRequest, app: Any) -> object:
+        # Answered now if it finishes without waiting; else later, while this event-loop thread
+        # goes on serving others. Apart from handle: its closures would make every call of
+        # handle allocate cells.
+        return answer_async(lambda: self._finish_async(coroutine), self.status_code or 200,
+                            lambda exc: app._handle_exception(exc, raw))
 
     def _finish(self, result: Any) -> object:
         if isinstance(result, Response):
