@@ -183,9 +183,9 @@ def _is_str(value: Any) -> bool:
 
 
 def _plain_check(route: APIRoute) -> Callable[[Any], bool] | None:
-    """A test that the handler's value goes to the host as it is, skipping _finish: accepts_anything
-    when every value but a coroutine does, None when none does. Sets route.host_kind for text
-    routes."""
+    """A test that the handler's value goes to the host as it is, skipping _finish:
+    accepts_anything when every value but a coroutine does, None when none does. Sets
+    route.host_kind for text routes."""
     if route.is_async:
         return None
     field = route.response_field
@@ -292,8 +292,6 @@ class APIRoute:
         # or under the host a text route's str (the host knows the route's host_kind).
         self.host_kind = HOST_JSON
         self._plain_check = _plain_check(self)
-        # What the host encodes itself, with no Response object: a JSON route's plain value,
-        # or under the host a text route's str (the host knows the route's HOST_KIND).
         # No dependencies or injected Response: `handle` needs no solve context.
         self.simple = self.plan.simple
         self._overridden: dict[tuple[Any, int], Plan] = {}
@@ -383,7 +381,8 @@ class APIRoute:
             result = run_coroutine(result)
         return self._finish(result)
 
-    def _answer_async(self, coroutine: Coroutine[Any, Any, Any], raw: RawRequest, app: Any) -> object:
+    def _answer_async(self, coroutine: Coroutine[Any, Any, Any], raw: RawRequest,
+                      app: Any) -> object:
         # Answered now if it finishes without waiting; else later, while this event-loop thread
         # goes on serving others. Apart from handle: its closures would make every call of
         # handle allocate cells.
