@@ -8,7 +8,7 @@ with dict_type rather than being guessed at.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from .exceptions import HTTPException, RequestValidationError
 
@@ -74,7 +74,8 @@ def _loads(body: bytes) -> Any:
 
     if body[:1] in (b"{", b"[") and len(body) > 1 and body[1]:
         if _scan is None:
-            _scan = json.JSONDecoder().scan_once
+            # The decoder's scanner (C when available): what json.loads runs after its checks.
+            _scan = cast(Any, json.JSONDecoder()).scan_once
         try:
             text = body.decode("utf-8", "surrogatepass")
             value, end = _scan(text, 0)

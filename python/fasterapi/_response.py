@@ -19,6 +19,7 @@ from ._shape import NOT_PLAIN, SCALARS, SHAPE_DICT, SHAPE_LIST, SHAPE_OPTIONAL, 
 from ._validators import Validator, compile_type
 from .exceptions import ResponseValidationError
 
+
 def plain_shape(annotation: Any) -> Any:
     """The shape (see _shape) of the values that validating and dumping against `annotation`
     leaves unchanged, or NOT_PLAIN when the annotation is not a plain JSON shape (the full path

@@ -47,12 +47,7 @@ def conforms(value: Any, shape: Any) -> bool:
         return True
     if type(value) is not list and (kind == SHAPE_LIST_ONLY or type(value) is not tuple):
         return False
-    if inner is None:
-        return True
-    for item in value:
-        if not conforms(item, inner):
-            return False
-    return True
+    return inner is None or all(conforms(item, inner) for item in value)
 
 
 def shape_check(shape: Any) -> Callable[[Any], bool]:

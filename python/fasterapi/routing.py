@@ -194,8 +194,10 @@ def _plain_check(route: APIRoute) -> Callable[[Any], bool] | None:
             return accepts_anything  # _finish hands every value on, Response objects included
         return field.passthrough
     kind = _TEXT_KINDS.get(route.response_class)
+    # With a response model, it must let a str through as it is (`-> str`).
+    str_passes = field is None or (field.passthrough is not None and field.passthrough(""))
     if (kind is None or not HOSTED or not is_body_allowed_for_status_code(route.status_code)
-            or (field is not None and not (field.passthrough is not None and field.passthrough("")))):
+            or not str_passes):
         return None
     route.host_kind = kind
     return _is_str

@@ -9,8 +9,14 @@ from typing import Any, Optional
 import pytest
 
 from fasterapi._response import plain_shape
-from fasterapi._shape import (NOT_PLAIN, SHAPE_DICT, SHAPE_LIST, SHAPE_LIST_ONLY, SHAPE_OPTIONAL,
-                              conforms)
+from fasterapi._shape import (
+    NOT_PLAIN,
+    SHAPE_DICT,
+    SHAPE_LIST,
+    SHAPE_LIST_ONLY,
+    SHAPE_OPTIONAL,
+    conforms,
+)
 from fasterapi._validators import compile_type, exact_shape
 
 
