@@ -43,24 +43,14 @@ static int put_string(fa_buf *out, PyObject *s) {
     Py_ssize_t n;
     const char *p = utf8_of(s, &n);
     if (!p) return -1;
-    Py_ssize_t plain = 0;
-    while (plain < n && !escaped[(unsigned char)p[plain]]) plain++;
-    if (plain == n) { /* nothing to escape, the common case */
-        if (fa_buf_room(out, (size_t)n + 2) < 0) return -1;
-        char *w = out->p + out->len;
-        *w++ = '"';
-        memcpy(w, p, (size_t)n);
-        w[n] = '"';
-        out->len += (size_t)n + 2;
-        return 0;
-    }
-    /* worst case every byte becomes \u00XX */
+    /* worst case every byte becomes \u00XX; copying while scanning beats a scan then memcpy
+     * for the short strings of typical responses */
     if (fa_buf_room(out, (size_t)n * 6 + 2) < 0) return -1;
     char *w = out->p + out->len;
     *w++ = '"';
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (!escaped[c]) {
             *w++ = (char)c;
             continue;
         }
