@@ -102,6 +102,8 @@ typedef struct {
 /* Interrupts calls that run longer than timeout_ns by raising HandlerTimeout in them; run
  * periodically on one dedicated thread. Returns how many calls it interrupted. */
 int fa_watchdog_scan(int64_t now_ns, int64_t timeout_ns);
+/* Makes calls record when they start, which fa_watchdog_scan needs; call before serving. */
+void fa_enable_call_timing(void);
 int64_t fa_monotonic_ns(void);
 
 fa_thread *fa_current_thread(void);

@@ -162,6 +162,12 @@ static void internal_server_error(const char *what, long id, fa_buf *head, fa_bu
         PyErr_Clear();
 }
 
+/* Whether calls record their start for the watchdog: without --timeout-handler nothing reads
+ * it, and the clock read is saved on every request. */
+static atomic_int call_timing;
+
+void fa_enable_call_timing(void) { atomic_store(&call_timing, 1); }
+
 fa_result *fa_call(int route, int default_status, uint64_t token, const char *meta, size_t meta_len,
                    const char *body, size_t body_len) {
     fa_thread *t = fa_current_thread();
@@ -173,7 +179,8 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     t->in_call = 1;
     t->deferred = 0;
     t->call_seq++;
-    atomic_store(&t->call_started_ns, fa_monotonic_ns());
+    int timed = atomic_load_explicit(&call_timing, memory_order_relaxed);
+    if (timed) atomic_store(&t->call_started_ns, fa_monotonic_ns());
     PyObject *result = NULL;
     PyObject *raw = fa_rawrequest_new(t->st, meta, meta_len, body, body_len);
     PyObject *idx = raw ? PyLong_FromLong(route) : NULL;
@@ -184,7 +191,7 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     Py_XDECREF(idx);
     Py_XDECREF(raw);
     t->in_call = 0;
-    atomic_store(&t->call_started_ns, 0);
+    if (timed) atomic_store(&t->call_started_ns, 0);
     if (t->interrupted_seq == t->call_seq) {
         /* The watchdog's exception may still be pending if the handler returned just as it
          * fired; clear it so it cannot surface in the next request. */
