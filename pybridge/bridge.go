@@ -151,6 +151,10 @@ func MainStartup() error {
 	return nil
 }
 
+// EnableCallTiming makes every Call record when it starts, which WatchdogScan needs; call it
+// before the first Call when handlers have a timeout (untimed calls skip the clock read).
+func EnableCallTiming() { C.fa_enable_call_timing() }
+
 // WatchdogScan raises HandlerTimeout in every handler that has run longer than timeout and
 // returns how many it interrupted. Call it periodically from one goroutine that stays locked
 // to its OS thread: the thread states it uses belong to that thread.

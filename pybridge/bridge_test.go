@@ -106,6 +106,26 @@ func TestBootAndCall(t *testing.T) {
 		if r.Status != 200 || string(r.Body) != `{"a":1}` {
 			t.Errorf("enum key: %d %q", r.Status, r.Body)
 		}
+		// Text routes: a returned str is the body, with the route's content type and status.
+		for route, head := range map[int]string{6: "content-type: text/plain; charset=utf-8\r\n",
+			7: "content-type: text/html; charset=utf-8\r\n"} {
+			r = Call(route, 201, 0, buildMeta("GET", "/text", "", nil, nil), nil)
+			if r.Status != 201 || r.JSON || string(r.Head) != head || string(r.Body) != "téxt" {
+				t.Errorf("text route %d: %d %v %q %q", route, r.Status, r.JSON, r.Head, r.Body)
+			}
+		}
+		r = Call(8, 200, 0, buildMeta("GET", "/str", "", nil, nil), nil)
+		if r.Status != 200 || !r.JSON || string(r.Body) != `"téxt"` {
+			t.Errorf("str from a JSON route: %d %v %q", r.Status, r.JSON, r.Body)
+		}
+		r = Call(9, 200, 0, buildMeta("GET", "/shapes", "", nil, nil), nil)
+		if want := `[true,false,true,false,true,false,true,false,true,true,false]`; string(r.Body) != want {
+			t.Errorf("ShapeCheck: got %s, want %s", r.Body, want)
+		}
+		r = Call(10, 200, 0, buildMeta("GET", "/bad-shape", "", nil, nil), nil)
+		if r.Status != 500 {
+			t.Errorf("ShapeCheck of a malformed shape: %d %q", r.Status, r.Body)
+		}
 		r = Call(5, 200, 0, buildMeta("GET", "/file", "", nil, nil), nil)
 		if r.Status != 206 || r.JSON || r.File != "/srv/fé.txt" || len(r.Body) != 0 ||
 			string(r.Head) != "content-type: text/plain\r\n" {

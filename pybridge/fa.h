@@ -66,8 +66,12 @@ typedef struct {
 } fa_buf;
 
 int fa_buf_reserve(fa_buf *b, size_t extra);   /* -1 with MemoryError set */
+/* fa_buf_reserve without the call when there is room already. */
+static inline int fa_buf_room(fa_buf *b, size_t extra) {
+    return b->cap - b->len >= extra ? 0 : fa_buf_reserve(b, extra);
+}
 static inline int fa_buf_put(fa_buf *b, const char *s, size_t n) {
-    if (b->cap - b->len < n && fa_buf_reserve(b, n) < 0) return -1;
+    if (fa_buf_room(b, n) < 0) return -1;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     return 0;
@@ -98,13 +102,22 @@ typedef struct {
 /* Interrupts calls that run longer than timeout_ns by raising HandlerTimeout in them; run
  * periodically on one dedicated thread. Returns how many calls it interrupted. */
 int fa_watchdog_scan(int64_t now_ns, int64_t timeout_ns);
+/* Makes calls record when they start, which fa_watchdog_scan needs; call before serving. */
+void fa_enable_call_timing(void);
 int64_t fa_monotonic_ns(void);
 
 fa_thread *fa_current_thread(void);
 
-/* Encodes a handler's result: a Response object's status, header lines and body, or the JSON
- * of a plain value with default_status. Returns -1 with an exception set. */
-int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf *head,
+/* How a route's plain (non-Response) returned value is encoded (routing.HOST_* in Python). */
+enum { FA_KIND_JSON = 0, FA_KIND_TEXT_PLAIN = 1, FA_KIND_TEXT_HTML = 2 };
+
+/* The FA_KIND_* of a route; FA_KIND_JSON for a route (-1: not a route call) the app did not list. */
+int fa_route_kind(fa_state *st, int route);
+
+/* Encodes a handler's result: a Response object's status, header lines and body, the str body
+ * of a text route (route_kind FA_KIND_TEXT_*), or the JSON of a plain value, with
+ * default_status. Returns -1 with an exception set. */
+int fa_encode_result(fa_state *st, PyObject *result, int route_kind, int default_status, fa_buf *head,
                      fa_buf *body, int *status, int *kind);
 
 /* ---- module state ------------------------------------------------------------ */
@@ -113,6 +126,7 @@ struct fa_state {
     PyObject *encoder;         /* fasterapi.encoders.jsonable_encoder */
     PyObject *response_type;   /* fasterapi.responses.Response */
     PyObject *file_response_type;  /* fasterapi.responses.FileResponse */
+    PyObject *host_kinds;      /* bytes, by route index: an FA_KIND_* for a plain returned value */
     PyTypeObject *rawrequest_type;
     PyObject *attr_status_code, *attr_body, *attr_raw_headers, *attr_path;  /* interned names */
     PyObject *handler_timeout;  /* exception raised into a handler that runs too long */
@@ -130,6 +144,7 @@ fa_state *fa_state_of_current(void);
 int fa_json_encode(fa_state *st, PyObject *obj, fa_buf *out);
 
 PyTypeObject *fa_rawrequest_type_new(PyObject *module);
+int fa_shape_add_type(PyObject *module);   /* _fasterapi.ShapeCheck (fa_shape.c) */
 PyObject *fa_rawrequest_new(fa_state *st, const char *meta, size_t meta_len, const char *body,
                             size_t body_len);
 

@@ -104,7 +104,25 @@ static int take_response(fa_state *st, PyObject *resp, fa_buf *head, fa_buf *bod
     return rc;
 }
 
-int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf *head,
+int fa_route_kind(fa_state *st, int route) {
+    if (route < 0 || !st->host_kinds || route >= PyBytes_GET_SIZE(st->host_kinds)) return FA_KIND_JSON;
+    return (unsigned char)PyBytes_AS_STRING(st->host_kinds)[route];
+}
+
+static const char text_html[] = "content-type: text/html; charset=utf-8\r\n";
+
+/* A text route's str, as PlainTextResponse/HTMLResponse(content) would send it. */
+static int take_text(PyObject *text, int route_kind, fa_buf *head, fa_buf *body) {
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(text, &n);
+    if (!p) return -1;
+    const char *type = route_kind == FA_KIND_TEXT_HTML ? text_html : text_plain;
+    size_t type_len = route_kind == FA_KIND_TEXT_HTML ? sizeof text_html - 1 : sizeof text_plain - 1;
+    if (fa_buf_put(head, type, type_len) < 0) return -1;
+    return fa_buf_put(body, p, (size_t)n);
+}
+
+int fa_encode_result(fa_state *st, PyObject *result, int route_kind, int default_status, fa_buf *head,
                      fa_buf *body, int *status, int *kind) {
     if (st->response_type && PyObject_TypeCheck(result, (PyTypeObject *)st->response_type)) {
         int is_file = st->file_response_type &&
@@ -113,7 +131,11 @@ int fa_encode_result(fa_state *st, PyObject *result, int default_status, fa_buf 
         return take_response(st, result, head, body, status, is_file);
     }
     *status = default_status;
-    *kind = 1;
+    if (route_kind != FA_KIND_JSON && PyUnicode_CheckExact(result)) {
+        *kind = FA_BODY_BYTES;
+        return take_text(result, route_kind, head, body);
+    }
+    *kind = FA_BODY_JSON;
     return fa_json_encode(st, result, body);
 }
 
@@ -140,6 +162,12 @@ static void internal_server_error(const char *what, long id, fa_buf *head, fa_bu
         PyErr_Clear();
 }
 
+/* Whether calls record their start for the watchdog: without --timeout-handler nothing reads
+ * it, and the clock read is saved on every request. */
+static atomic_int call_timing;
+
+void fa_enable_call_timing(void) { atomic_store(&call_timing, 1); }
+
 fa_result *fa_call(int route, int default_status, uint64_t token, const char *meta, size_t meta_len,
                    const char *body, size_t body_len) {
     fa_thread *t = fa_current_thread();
@@ -151,7 +179,8 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     t->in_call = 1;
     t->deferred = 0;
     t->call_seq++;
-    atomic_store(&t->call_started_ns, fa_monotonic_ns());
+    int timed = atomic_load_explicit(&call_timing, memory_order_relaxed);
+    if (timed) atomic_store(&t->call_started_ns, fa_monotonic_ns());
     PyObject *result = NULL;
     PyObject *raw = fa_rawrequest_new(t->st, meta, meta_len, body, body_len);
     PyObject *idx = raw ? PyLong_FromLong(route) : NULL;
@@ -162,7 +191,7 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     Py_XDECREF(idx);
     Py_XDECREF(raw);
     t->in_call = 0;
-    atomic_store(&t->call_started_ns, 0);
+    if (timed) atomic_store(&t->call_started_ns, 0);
     if (t->interrupted_seq == t->call_seq) {
         /* The watchdog's exception may still be pending if the handler returned just as it
          * fired; clear it so it cannot surface in the next request. */
@@ -179,8 +208,8 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
         if (fa_buf_put(&t->body, timeout_body, sizeof timeout_body - 1) < 0) PyErr_Clear();
     } else if (result && t->deferred) {
         t->res.status = 0;
-    } else if (!result || fa_encode_result(t->st, result, default_status, &t->head, &t->body,
-                                           &t->res.status, &t->res.kind) < 0) {
+    } else if (!result || fa_encode_result(t->st, result, fa_route_kind(t->st, route), default_status,
+                                           &t->head, &t->body, &t->res.status, &t->res.kind) < 0) {
         internal_server_error("route", route, &t->head, &t->body, &t->res.status, &t->res.kind);
     }
     Py_XDECREF(result);
@@ -219,7 +248,8 @@ PyObject *fa_complete(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
     fa_state *st = (fa_state *)PyModule_GetState(m);
     fa_buf head = {0}, body = {0};
     int status = 500, kind = 0;
-    if (fa_encode_result(st, args[2], (int)default_status, &head, &body, &status, &kind) < 0)
+    /* Deferred answers come from async handlers, whose plain values are always JSON. */
+    if (fa_encode_result(st, args[2], FA_KIND_JSON, (int)default_status, &head, &body, &status, &kind) < 0)
         internal_server_error("deferred request", (long)token, &head, &body, &status, &kind);
     /* Go copies the bytes before it returns, so the buffers can be freed right after. */
     Py_BEGIN_ALLOW_THREADS

@@ -23,18 +23,34 @@ int fa_buf_reserve(fa_buf *b, size_t extra) {
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* Bytes json.dumps escapes: quote, backslash and C0 controls. */
+static const unsigned char escaped[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* The UTF-8 of a str: an ASCII str's own data (no call, no copy), else CPython's cached UTF-8. */
+static inline const char *utf8_of(PyObject *s, Py_ssize_t *n) {
+    if (PyUnicode_IS_COMPACT_ASCII(s)) {
+        *n = PyUnicode_GET_LENGTH(s);
+        return (const char *)PyUnicode_DATA(s);
+    }
+    return PyUnicode_AsUTF8AndSize(s, n);
+}
+
 /* Escapes as json.dumps(ensure_ascii=False) does: quote, backslash and C0 controls only. */
 static int put_string(fa_buf *out, PyObject *s) {
     Py_ssize_t n;
-    const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+    const char *p = utf8_of(s, &n);
     if (!p) return -1;
-    /* worst case every byte becomes \u00XX */
-    if (fa_buf_reserve(out, (size_t)n * 6 + 2) < 0) return -1;
+    /* worst case every byte becomes \u00XX; copying while scanning beats a scan then memcpy
+     * for the short strings of typical responses */
+    if (fa_buf_room(out, (size_t)n * 6 + 2) < 0) return -1;
     char *w = out->p + out->len;
     *w++ = '"';
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (!escaped[c]) {
             *w++ = (char)c;
             continue;
         }
@@ -58,14 +74,18 @@ static int put_string(fa_buf *out, PyObject *s) {
 }
 
 /* Decimal digits of v without snprintf, which showed up in profiles of list-heavy responses. */
-static int put_ll(fa_buf *out, long long v) {
-    char tmp[24];
-    char *end = tmp + sizeof tmp, *p = end;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+static char *digits_before(char *end, unsigned long long u) {
     do {
-        *--p = (char)('0' + u % 10);
+        *--end = (char)('0' + u % 10);
         u /= 10;
     } while (u);
+    return end;
+}
+
+static int put_ll(fa_buf *out, long long v) {
+    char tmp[24];
+    char *end = tmp + sizeof tmp;
+    char *p = digits_before(end, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
     if (v < 0) *--p = '-';
     return fa_buf_put(out, p, (size_t)(end - p));
 }
@@ -85,6 +105,49 @@ static int put_long(fa_buf *out, PyObject *o) {
     return rc;
 }
 
+static const double pow10s[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* float.__repr__ of a non-integral d that is a short decimal (prices, 1.5, 0.25, 3.14): the
+ * fewest fractional digits k whose decimal round(|d| * 10^k) / 10^k reads back as d. Values of
+ * such decimals below 2^48 are unique at each k (their spacing 10^-k exceeds d's ulp), and
+ * round() finds them (the product's error is under 1/16), so the first k that round-trips is
+ * the shortest repr, which float.__repr__ prints in fixed notation for 1e-4 <= |d| < 1e16.
+ * Returns 1 when written, 0 when d needs the general algorithm (PyOS_double_to_string, several
+ * times slower), -1 with MemoryError. */
+static int put_short_decimal(fa_buf *out, double d) {
+    double a = fabs(d);
+    if (!(a >= 1e-4)) return 0;
+    for (int k = 1; k < (int)(sizeof pow10s / sizeof pow10s[0]); k++) {
+        double x = a * pow10s[k];
+        if (x >= 281474976710656.0) return 0; /* 2^48 */
+        double m = (double)(unsigned long long)(x + 0.5); /* exact: x + 0.5 < 2^52 */
+        if (m / pow10s[k] != a) continue;
+        char tmp[24];
+        char *digits = digits_before(tmp + sizeof tmp, (unsigned long long)m);
+        int n = (int)(tmp + sizeof tmp - digits);
+        if (fa_buf_room(out, (size_t)(n + k + 3)) < 0) return -1;
+        char *w = out->p + out->len;
+        if (d < 0) *w++ = '-';
+        if (n <= k) {
+            *w++ = '0';
+            *w++ = '.';
+            for (int i = n; i < k; i++) *w++ = '0';
+            memcpy(w, digits, (size_t)n);
+            w += n;
+        } else {
+            memcpy(w, digits, (size_t)(n - k));
+            w += n - k;
+            *w++ = '.';
+            memcpy(w, digits + n - k, (size_t)k);
+            w += k;
+        }
+        out->len = (size_t)(w - out->p);
+        return 1;
+    }
+    return 0;
+}
+
 static int put_float(fa_buf *out, PyObject *o) {
     double d = PyFloat_AS_DOUBLE(o);
     if (!isfinite(d)) {
@@ -97,6 +160,8 @@ static int put_float(fa_buf *out, PyObject *o) {
         if (put_ll(out, (long long)d) < 0) return -1;
         return fa_buf_put(out, ".0", 2);
     }
+    if (put_short_decimal(out, d) > 0) return 0;
+    if (PyErr_Occurred()) return -1;
     /* float.__repr__ formatting, which is what json.dumps writes */
     char *s = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
     if (!s) return -1;
@@ -125,6 +190,15 @@ static int put_key(fa_buf *out, PyObject *k) {
 
 static int encode_converted(fa_state *st, PyObject *o, fa_buf *out, int depth);
 
+/* Whether a str key of 3+ characters starts with "_sa". */
+static inline int is_sa_key(PyObject *k) {
+    if (PyUnicode_IS_COMPACT_ASCII(k)) {
+        const char *p = (const char *)PyUnicode_DATA(k);
+        return p[0] == '_' && p[1] == 's' && p[2] == 'a';
+    }
+    return PyUnicode_READ_CHAR(k, 0) == '_' && PyUnicode_READ_CHAR(k, 1) == 's' && PyUnicode_READ_CHAR(k, 2) == 'a';
+}
+
 static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int converted) {
     size_t start = out->len;
     if (fa_buf_put(out, "{", 1) < 0) return -1;
@@ -133,12 +207,11 @@ static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int co
     int first = 1;
     while (PyDict_Next(d, &pos, &k, &v)) {
         /* FastAPI's jsonable_encoder drops SQLAlchemy's "_sa..." keys from every dict. */
-        if (PyUnicode_Check(k) && PyUnicode_GET_LENGTH(k) >= 3 && PyUnicode_READ_CHAR(k, 0) == '_' &&
-            PyUnicode_READ_CHAR(k, 1) == 's' && PyUnicode_READ_CHAR(k, 2) == 'a')
-            continue;
+        int is_str = PyUnicode_CheckExact(k) || PyUnicode_Check(k);
+        if (is_str && PyUnicode_GET_LENGTH(k) >= 3 && is_sa_key(k)) continue;
         if (!first && fa_buf_put(out, ",", 1) < 0) return -1;
         first = 0;
-        if (put_key(out, k) < 0) {
+        if ((is_str ? put_string(out, k) : put_key(out, k)) < 0) {
             /* Keys such as Enum members or dates: let jsonable_encoder convert the whole dict. */
             if (converted || st == NULL || st->encoder == NULL || !PyErr_ExceptionMatches(PyExc_TypeError))
                 return -1;

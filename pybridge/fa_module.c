@@ -5,12 +5,13 @@
 static fa_state *state_of(PyObject *m) { return (fa_state *)PyModule_GetState(m); }
 
 static PyObject *install(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "install(dispatch, encoder) takes exactly 2 arguments");
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "install(dispatch, encoder, host_kinds) takes exactly 3 arguments");
         return NULL;
     }
-    if (!PyCallable_Check(args[0]) || !PyCallable_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "install(dispatch, encoder): both arguments must be callable");
+    if (!PyCallable_Check(args[0]) || !PyCallable_Check(args[1]) || !PyBytes_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "install(dispatch, encoder, host_kinds): dispatch and encoder must "
+                        "be callable, host_kinds bytes");
         return NULL;
     }
     /* The Response base class lets fa_call tell a Response from a plain value with one type check. */
@@ -35,6 +36,7 @@ static PyObject *install(PyObject *m, PyObject *const *args, Py_ssize_t nargs) {
     Py_XSETREF(st->encoder, Py_NewRef(args[1]));
     Py_XSETREF(st->response_type, response_type);
     Py_XSETREF(st->file_response_type, file_response_type);
+    Py_XSETREF(st->host_kinds, Py_NewRef(args[2]));
     Py_RETURN_NONE;
 }
 
@@ -77,7 +79,8 @@ static PyMethodDef methods[] = {
     {"parse_form", (PyCFunction)(void (*)(void))fa_parse_form, METH_FASTCALL,
      "parse_form(content_type, body) -> (record, None) or (None, refusal): the server's form parser."},
     {"install", (PyCFunction)(void (*)(void))install, METH_FASTCALL,
-     "install(dispatch, encoder): register the app's dispatcher and the fallback JSON encoder."},
+     "install(dispatch, encoder, host_kinds): register the app's dispatcher, the fallback JSON encoder "
+     "and, by route index, how a plain returned value is encoded (0 JSON, 1 text/plain, 2 text/html)."},
     {"dumps", dumps, METH_O,
      "dumps(obj) -> bytes: compact UTF-8 JSON as FastAPI's JSONResponse renders it."},
     {NULL},
@@ -88,6 +91,7 @@ static int exec_module(PyObject *m) {
     st->rawrequest_type = fa_rawrequest_type_new(m);
     if (!st->rawrequest_type) return -1;
     if (PyModule_AddType(m, st->rawrequest_type) < 0) return -1;
+    if (fa_shape_add_type(m) < 0) return -1;
     if (!(st->attr_status_code = PyUnicode_InternFromString("status_code")) ||
         !(st->attr_body = PyUnicode_InternFromString("body")) ||
         !(st->attr_raw_headers = PyUnicode_InternFromString("raw_headers")) ||
@@ -110,6 +114,7 @@ static int traverse(PyObject *m, visitproc visit, void *arg) {
     Py_VISIT(st->encoder);
     Py_VISIT(st->response_type);
     Py_VISIT(st->file_response_type);
+    Py_VISIT(st->host_kinds);
     Py_VISIT(st->rawrequest_type);
     Py_VISIT(st->handler_timeout);
     return 0;
@@ -122,6 +127,7 @@ static int clear(PyObject *m) {
     Py_CLEAR(st->encoder);
     Py_CLEAR(st->response_type);
     Py_CLEAR(st->file_response_type);
+    Py_CLEAR(st->host_kinds);
     Py_CLEAR(st->rawrequest_type);
     Py_CLEAR(st->attr_status_code);
     Py_CLEAR(st->attr_body);

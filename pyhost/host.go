@@ -121,6 +121,7 @@ func Start(cfg Config) (*Host, error) {
 		}
 	}
 	if cfg.HandlerTimeout > 0 {
+		pybridge.EnableCallTiming()
 		go h.watchdog()
 	}
 	return h, nil

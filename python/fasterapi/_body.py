@@ -8,7 +8,7 @@ with dict_type rather than being guessed at.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from .exceptions import HTTPException, RequestValidationError
 
@@ -22,6 +22,8 @@ ABSENT: Any = _Absent()
 
 
 def is_json_content_type(value: str) -> bool:
+    if value == "application/json":
+        return True
     media_type = value.split(";", 1)[0].strip().lower()
     # email.message, which FastAPI asks, treats a malformed type as text/plain.
     if media_type.count("/") != 1:
@@ -44,7 +46,7 @@ def read_body(body: bytes, headers: list[tuple[bytes, bytes]]) -> Any:
     import json
 
     try:
-        return json.loads(body)
+        return _loads(body)
     except json.JSONDecodeError as exc:
         raise RequestValidationError(
             [{
@@ -58,3 +60,27 @@ def read_body(body: bytes, headers: list[tuple[bytes, bytes]]) -> Any:
         ) from exc
     except Exception as exc:  # undecodable bytes, nesting too deep, ...
         raise HTTPException(400, "There was an error parsing the body") from exc
+
+
+_scan: Any = None
+
+
+def _loads(body: bytes) -> Any:
+    """json.loads(body), without its Python-level steps for the common body: an object or
+    array right at the start (so UTF-8, no BOM, no leading space) that ends the body. Anything
+    else, errors included, goes through json.loads itself, which raises what FastAPI shows."""
+    global _scan
+    import json
+
+    if body[:1] in (b"{", b"[") and len(body) > 1 and body[1]:
+        if _scan is None:
+            # The decoder's scanner (C when available): what json.loads runs after its checks.
+            _scan = cast(Any, json.JSONDecoder()).scan_once
+        try:
+            text = body.decode("utf-8", "surrogatepass")
+            value, end = _scan(text, 0)
+        except Exception:
+            return json.loads(body)
+        if end == len(text):
+            return value
+    return json.loads(body)

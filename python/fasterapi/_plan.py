@@ -24,6 +24,7 @@ from ._errors import ErrorDict, ValidationFailed, missing, prefixed
 from ._forms import FormData, UploadFile, form_of
 from .datastructures import parse_query
 from .exceptions import RequestValidationError
+from .params import Form
 from .requests import Request, parse_cookie_header
 
 if TYPE_CHECKING:
@@ -370,8 +371,6 @@ def _solve_embedded_body(specs: list[ParamSpec], body: Any, values: dict[str, An
 
 
 def _is_form_spec(spec: ParamSpec) -> bool:
-    from .params import Form
-
     return isinstance(spec.info, Form)
 
 

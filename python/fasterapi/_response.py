@@ -15,17 +15,36 @@ from typing import Any, Union, get_args, get_origin
 
 from ._errors import ValidationFailed, prefixed
 from ._serialize import DumpOptions, dump
+from ._shape import NOT_PLAIN, SCALARS, SHAPE_DICT, SHAPE_LIST, SHAPE_OPTIONAL, shape_check
 from ._validators import Validator, compile_type
 from .exceptions import ResponseValidationError
 
-_PLAIN_SCALARS: dict[Any, type] = {str: str, int: int, float: float, bool: bool,
-                                   type(None): type(None)}
 
-
-def _anything(value: Any) -> bool:
-    """Any/object: whatever it is, the host's encoder serializes it (plain JSON types in C,
-    others through jsonable_encoder), as FastAPI serializes an Any field by its value."""
-    return True
+def plain_shape(annotation: Any) -> Any:
+    """The shape (see _shape) of the values that validating and dumping against `annotation`
+    leaves unchanged, or NOT_PLAIN when the annotation is not a plain JSON shape (the full path
+    handles those). Any/object is anything: the host's encoder serializes it by its value
+    (plain JSON types in C, others through jsonable_encoder), as FastAPI serializes an Any
+    field."""
+    if annotation is Any or annotation is object:
+        return None
+    if annotation in SCALARS:
+        return annotation
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        if len(args) == 2 and type(None) in args:
+            inner = plain_shape(args[0] if args[1] is type(None) else args[1])
+            if inner is not NOT_PLAIN:
+                return None if inner is None else (SHAPE_OPTIONAL, inner)
+        return NOT_PLAIN
+    if origin is dict and len(args) == 2 and args[0] is str:
+        item = plain_shape(args[1])
+        return NOT_PLAIN if item is NOT_PLAIN else (SHAPE_DICT, item)
+    if origin is list and len(args) == 1:
+        # a tuple validates to a list and both encode to the same JSON array
+        element = plain_shape(args[0])
+        return NOT_PLAIN if element is NOT_PLAIN else (SHAPE_LIST, element)
+    return NOT_PLAIN
 
 
 def passthrough_check(annotation: Any) -> Callable[[Any], bool] | None:
@@ -34,35 +53,8 @@ def passthrough_check(annotation: Any) -> Callable[[Any], bool] | None:
     `-> dict[str, str]` handler then costs a type check, not a validation). None when the
     annotation is not a plain JSON shape; the full path handles it then.
     """
-    if annotation is Any or annotation is object:
-        return _anything
-    exact = _PLAIN_SCALARS.get(annotation)
-    if exact is not None:
-        return lambda value: type(value) is exact
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, UnionType):
-        if len(args) == 2 and type(None) in args:
-            inner = passthrough_check(args[0] if args[1] is type(None) else args[1])
-            if inner is not None:
-                return lambda value: value is None or inner(value)
-        return None
-    if origin is dict and len(args) == 2 and args[0] is str:
-        item = passthrough_check(args[1])
-        if item is _anything:
-            return lambda value: type(value) is dict
-        if item is not None:
-            return lambda value: (type(value) is dict
-                                  and all(type(k) is str and item(v) for k, v in value.items()))
-        return None
-    if origin is list and len(args) == 1:
-        element = passthrough_check(args[0])
-        if element is _anything:
-            return lambda value: type(value) in (list, tuple)
-        if element is not None:
-            # a tuple validates to a list and both encode to the same JSON array
-            return lambda value: (type(value) in (list, tuple)
-                                  and all(element(v) for v in value))
-    return None
+    shape = plain_shape(annotation)
+    return None if shape is NOT_PLAIN else shape_check(shape)
 
 
 class ResponseField:

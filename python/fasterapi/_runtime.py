@@ -96,6 +96,7 @@ def boot(spec: str, app_dir: str) -> HostTable:
         except Exception as exc:
             raise AppLoadError(f"Could not install the TestClient's dependency overrides: "
                                f"{exc!r}") from exc
+    table = app.host_table()  # before install: it adds the docs routes host_kinds covers
     try:
         import _fasterapi
     except ImportError:
@@ -103,10 +104,10 @@ def boot(spec: str, app_dir: str) -> HostTable:
     else:
         from .encoders import jsonable_encoder
 
-        _fasterapi.install(app._dispatch, jsonable_encoder)
+        _fasterapi.install(app._dispatch, jsonable_encoder, app.host_kinds())
     global _app
     _app = app
-    return app.host_table()
+    return table
 
 
 _app: Any = None

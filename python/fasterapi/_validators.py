@@ -14,9 +14,11 @@ import enum
 import math
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ._errors import ErrorDict, ValidationFailed, expected_text, fail, missing, prefixed
+from ._shape import NOT_PLAIN, SHAPE_DICT, SHAPE_LIST_ONLY, SHAPE_OPTIONAL, shape_check
 
 if typing.TYPE_CHECKING:
     from ._constraints import Constraints
@@ -314,8 +316,12 @@ class SequenceValidator(Validator):
         name = self._NAMES[container]
         self.tag = f"tuple[{item.tag}, ...]" if container is tuple else f"{name}[{item.tag}]"
         self.plain = type(item) is Validator
+        self.exact = _exact_check(self)
 
     def validate(self, value: Any) -> Any:
+        exact = self.exact
+        if exact is not None and exact(value):
+            return value
         if not isinstance(value, _SEQUENCE_INPUTS):
             raise fail(self.error_kind, value)
         if self.plain:
@@ -391,8 +397,12 @@ class DictValidator(Validator):
         self.value = value
         self.tag = f"dict[{key.tag},{value.tag}]"
         self.plain = type(key) is Validator and type(value) is Validator
+        self.exact = _exact_check(self)
 
     def validate(self, value: Any) -> Any:
+        exact = self.exact
+        if exact is not None and exact(value):
+            return value
         if not isinstance(value, dict):
             raise fail("dict_type", value)
         if self.plain:
@@ -421,6 +431,48 @@ class DictValidator(Validator):
 
     def is_exact(self, value: Any) -> bool:
         return type(value) is dict
+
+
+# Validators that give back a value of exactly their type unchanged.
+_EXACT_SCALARS: dict[type[Validator], type] = {
+    StrValidator: str, IntValidator: int, FloatValidator: float, BoolValidator: bool,
+    NoneValidator: type(None)}
+
+
+def exact_shape(validator: Validator) -> Any:
+    """The shape (see _shape) of the values `validator` gives back unchanged, or NOT_PLAIN.
+    Constrained validators are ConstrainedValidator objects, so they never have one."""
+    if type(validator) is Validator:
+        return None
+    scalar = _EXACT_SCALARS.get(type(validator))
+    if scalar is not None:
+        return scalar
+    if type(validator) is DictValidator:
+        if type(validator.key) is not StrValidator:
+            return NOT_PLAIN
+        item = exact_shape(validator.value)
+        return NOT_PLAIN if item is NOT_PLAIN else (SHAPE_DICT, item)
+    if type(validator) is SequenceValidator:
+        if validator.container is not list:
+            return NOT_PLAIN
+        item = exact_shape(validator.item)
+        return NOT_PLAIN if item is NOT_PLAIN else (SHAPE_LIST_ONLY, item)
+    if type(validator) is NullableValidator:
+        inner = exact_shape(validator.inner)
+        if inner is NOT_PLAIN:
+            return NOT_PLAIN
+        return None if inner is None else (SHAPE_OPTIONAL, inner)
+    return NOT_PLAIN
+
+
+def _exact_check(validator: Validator) -> Callable[[Any], bool] | None:
+    """For a container validator: a test that a value needs no validation (a dict decoded from
+    JSON whose items all have their exact types), so the per-item walk in Python is skipped;
+    None when the validator has no shape or takes anything (it is fast then already)."""
+    shape = exact_shape(validator)
+    if shape is NOT_PLAIN or getattr(validator, "plain", False):
+        return None
+    return shape_check(shape)
 
 
 class EnumValidator(Validator):

@@ -17,7 +17,7 @@ from .exceptions import HTTPException, RequestValidationError
 from .params import Depends
 from .requests import Request
 from .responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from .routing import APIRoute, APIRouter
+from .routing import HOST_JSON, APIRoute, APIRouter
 
 if TYPE_CHECKING:
     from ._middleware import HTTPMiddleware
@@ -321,6 +321,11 @@ class FasterAPI(APIRouter):
         # route under a mount's path wins over the mount.
         return ([route.table_entry() for route in self.routes]
                 + [mount.table_entry() for mount in self.mounts])
+
+    def host_kinds(self) -> bytes:
+        """How the host encodes what each route's `_dispatch` returns when it is not a
+        Response, by route index (routing.HOST_JSON, HOST_TEXT_PLAIN or HOST_TEXT_HTML)."""
+        return bytes(getattr(route, "host_kind", HOST_JSON) for route in self.routes)
 
     def _dispatch(self, route_index: int, raw: RawRequest) -> object:
         """Answer one request; returns a Response or a value to JSON-encode.

@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._concurrency import HOSTED, answer_async, run_coroutine
 from ._plan import SolveContext, run_async, run_sync, solve_values, unwind
 from ._response import ResponseField, response_field
+from ._shape import accepts_anything
 from ._signature import build_dependency, build_plan, call_kind, describe
 from .encoders import jsonable_encoder
 from .params import Depends, File, Form
-from .responses import JSONResponse, Response
+from .responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 if TYPE_CHECKING:
     from ._plan import ParamSpec, Plan
@@ -170,6 +171,38 @@ def _return_annotation(endpoint: Callable[..., Any]) -> Any:
     return hints.get("return")
 
 
+# How the host encodes a value a route's handler returned that is not a Response: as JSON, or
+# (text routes under the host) a str as the body with the route's content type. _fasterapi
+# gets one of these per route index (FasterAPI.host_kinds).
+HOST_JSON, HOST_TEXT_PLAIN, HOST_TEXT_HTML = 0, 1, 2
+_TEXT_KINDS: dict[Any, int] = {PlainTextResponse: HOST_TEXT_PLAIN, HTMLResponse: HOST_TEXT_HTML}
+
+
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
+def _plain_check(route: APIRoute) -> Callable[[Any], bool] | None:
+    """A test that the handler's value goes to the host as it is, skipping _finish:
+    accepts_anything when every value but a coroutine does, None when none does. Sets
+    route.host_kind for text routes."""
+    if route.is_async:
+        return None
+    field = route.response_field
+    if route.returns_plain:
+        if field is None:
+            return accepts_anything  # _finish hands every value on, Response objects included
+        return field.passthrough
+    kind = _TEXT_KINDS.get(route.response_class)
+    # With a response model, it must let a str through as it is (`-> str`).
+    str_passes = field is None or (field.passthrough is not None and field.passthrough(""))
+    if (kind is None or not HOSTED or not is_body_allowed_for_status_code(route.status_code)
+            or not str_passes):
+        return None
+    route.host_kind = kind
+    return _is_str
+
+
 class APIRoute:
     def __init__(
         self,
@@ -257,6 +290,10 @@ class APIRoute:
         # what FastAPI would send: default JSON class, a status with a body.
         self.returns_plain = (response_class is JSONResponse
                               and is_body_allowed_for_status_code(status_code))
+        # What the host encodes itself, with no Response object: a JSON route's plain value,
+        # or under the host a text route's str (the host knows the route's host_kind).
+        self.host_kind = HOST_JSON
+        self._plain_check = _plain_check(self)
         # No dependencies or injected Response: `handle` needs no solve context.
         self.simple = self.plan.simple
         self._overridden: dict[tuple[Any, int], Plan] = {}
@@ -334,16 +371,25 @@ class APIRoute:
         """Run the handler; raises what it raises, RequestValidationError included."""
         if not self.simple:
             return self.handle_full(raw, app)
-        kwargs = self.plan.solve(raw, app)
-        result = self.endpoint(**kwargs)
+        plan = self.plan
+        result = self.endpoint(**plan.solve(raw, app)) if plan.has_params else self.endpoint()
+        check = self._plain_check
+        if (check is not None and type(result) is not CoroutineType
+                and (check is accepts_anything or check(result))):
+            return result
         if type(result) is CoroutineType:
             if HOSTED:
-                # Answered now if it finishes without waiting; else later, while this
-                # event-loop thread goes on serving others.
-                return answer_async(lambda: self._finish_async(result), self.status_code or 200,
-                                 lambda exc: app._handle_exception(exc, raw))
+                return self._answer_async(result, raw, app)
             result = run_coroutine(result)
         return self._finish(result)
+
+    def _answer_async(self, coroutine: Coroutine[Any, Any, Any], raw: RawRequest,
+                      app: Any) -> object:
+        # Answered now if it finishes without waiting; else later, while this event-loop thread
+        # goes on serving others. Apart from handle: its closures would make every call of
+        # handle allocate cells.
+        return answer_async(lambda: self._finish_async(coroutine), self.status_code or 200,
+                            lambda exc: app._handle_exception(exc, raw))
 
     def _finish(self, result: Any) -> object:
         if isinstance(result, Response):

@@ -67,15 +67,19 @@ def test_boot_returns_the_route_table(app_dir: str) -> None:
 def test_boot_installs_dispatch_in_the_host_module(app_dir: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     directory, name = split(app_dir)
-    calls: list[tuple[Any, Any]] = []
+    calls: list[tuple[Any, Any, Any]] = []
     fake = types.ModuleType("_fasterapi")
-    fake.install = lambda dispatch, encoder: calls.append((dispatch, encoder))  # type: ignore[attr-defined]
+    fake.install = lambda dispatch, encoder, kinds: calls.append(  # type: ignore[attr-defined]
+        (dispatch, encoder, kinds))
     monkeypatch.setitem(sys.modules, "_fasterapi", fake)
-    boot(f"{name}:app", directory)
-    dispatch, encoder = calls[0]
+    table = boot(f"{name}:app", directory)
+    dispatch, encoder, kinds = calls[0]
     assert dispatch.__func__.__name__ == "_dispatch"
     assert dispatch.__self__ is sys.modules[name].app
     assert encoder is jsonable_encoder
+    # one host kind per route (HOST_JSON here: the test app has no text routes)
+    assert kinds == bytes(len(sys.modules[name].app.routes))
+    assert len(table) >= len(kinds)
 
 
 @pytest.mark.parametrize(("spec", "message"), [

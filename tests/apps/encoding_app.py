@@ -136,3 +136,8 @@ def deep(depth: int):  # type: ignore[no-untyped-def]
 @app.get("/big/{size}")
 def big(size: int):  # type: ignore[no-untyped-def]
     return {"data": "é" * size, "numbers": list(range(size // 100))}
+
+
+@app.post("/floats")
+def floats(payload: list[float]):  # type: ignore[no-untyped-def]
+    return payload

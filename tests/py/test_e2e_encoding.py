@@ -6,6 +6,10 @@ expected bytes were checked once against FastAPI 0.165 running the same app modu
 from __future__ import annotations
 
 import hashlib
+import json
+import math
+import random
+import struct
 from collections.abc import Iterator
 
 import httpx
@@ -155,3 +159,28 @@ def test_large_body(client: httpx.Client) -> None:
     assert len(response.content) == 203913
     assert hashlib.sha256(response.content).hexdigest() == (
         "74afec835e6f5de0946464edc3110d072d9f85ede86e12a4a894efd1152835b1")
+
+
+def float_samples() -> list[float]:
+    """Floats whose repr takes every path of the encoder: short decimals (prices, halves), the
+    fixed/exponent boundaries of repr (1e-4, 1e16), and random bit patterns (17 digits)."""
+    rng = random.Random(20261207)
+    values = [0.1, 0.2, 0.3, 1.1, 2.675, 0.0001, 0.00011, 0.0000999, 1e-5, 123456789.123,
+              999999999999999.9, 1e15 + 0.5, 9007199254740993.0, 2.0 ** 48 + 0.5, 5e-324,
+              1.7976931348623157e308, -0.0, 0.0, 1e16, 1e22, 1e-7]
+    for _ in range(4000):
+        values.append(round(rng.uniform(-1e6, 1e6), rng.randint(0, 9)))
+        values.append(rng.randint(-10**6, 10**6) * 1.5)
+        values.append(rng.randint(1, 10**12) / 10 ** rng.randint(1, 16))
+        values.append(10 ** rng.uniform(-6, 17) * rng.choice((1, -1)))
+        bits = struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0]
+        if math.isfinite(bits):
+            values.append(bits)
+    return values
+
+
+def test_floats_are_written_as_repr(client: httpx.Client) -> None:
+    values = float_samples()
+    sent = json.dumps(values, separators=(",", ":")).encode()
+    response = client.post("/floats", content=sent, headers={"content-type": "application/json"})
+    check_json(response, sent)

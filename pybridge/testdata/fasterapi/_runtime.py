@@ -8,7 +8,7 @@ def boot(spec, app_dir):
     app = getattr(m, attr)
     import _fasterapi
     from fasterapi.encoders import jsonable_encoder
-    _fasterapi.install(app.dispatch, jsonable_encoder)
+    _fasterapi.install(app.dispatch, jsonable_encoder, app.host_kinds)
     return app.routes
 def startup(): pass
 def shutdown(): pass

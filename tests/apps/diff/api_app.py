@@ -544,6 +544,95 @@ def html_class(response: fw.Response):
     return "<p>x</p>"
 
 
+# Text response classes: a str return value is sent by the host itself (no Response object);
+# anything else takes the general path.
+@app.get("/text-class", response_class=fw.PlainTextResponse)
+def text_class() -> str:
+    return "plain ünïcode\nline"
+
+
+@app.get("/text-class-201", response_class=fw.PlainTextResponse, status_code=201)
+def text_class_201():
+    return "created"
+
+
+@app.get("/text-class-bytes", response_class=fw.PlainTextResponse)
+def text_class_bytes():
+    return b"raw bytes"
+
+
+@app.get("/text-class-int", response_class=fw.PlainTextResponse)
+def text_class_int() -> int:
+    return "7"  # type: ignore[return-value]
+
+
+@app.get("/text-class-response", response_class=fw.PlainTextResponse)
+def text_class_response():
+    return fw.PlainTextResponse("own", headers={"x-own": "1"}, status_code=202)
+
+
+@app.get("/html-class-plain", response_class=fw.HTMLResponse)
+def html_class_plain() -> str:
+    return "<h1>hi</h1>"
+
+
+@app.get("/text-class-204", response_class=fw.PlainTextResponse, status_code=204)
+def text_class_204():
+    return "dropped"
+
+
+# Return annotations of plain JSON shapes: a value of exactly that shape is encoded as it is,
+# any other is validated (and coerced, or refused with a 500) first.
+SHAPED: dict[str, Any] = {
+    "exact": {"a": 1, "b": 2},
+    "coerced": {"a": "3", "b": 4.0},
+    "refused": {"a": "x"},
+    "bool_value": {"a": True},
+}
+
+
+@app.get("/shape/dict-int/{name}")
+def shape_dict_int(name: str) -> dict[str, int]:
+    return SHAPED[name]
+
+
+@app.get("/shape/floats")
+def shape_floats() -> dict[str, float]:
+    return {"int": 1, "float": 2.5, "bool": True}
+
+
+@app.get("/shape/list-of-dicts/{kind}")
+def shape_list_of_dicts(kind: str) -> list[dict[str, Any]]:
+    rows: Any = [{"id": 1, "tags": ("a", "b")}, {"id": 2, "price": 1.25}]
+    if kind == "tuple":
+        return tuple(rows)  # type: ignore[return-value]
+    if kind == "not-dicts":
+        return [1, 2]  # type: ignore[list-item]
+    return rows
+
+
+@app.get("/shape/optional/{kind}")
+def shape_optional(kind: str) -> Optional[list[str]]:
+    return {"none": None, "list": ["a", "b"], "ints": [1, 2]}.get(kind)  # type: ignore[return-value]
+
+
+@app.get("/shape/non-str-key")
+def shape_non_str_key() -> dict[str, str]:
+    return {1: "one"}  # type: ignore[dict-item]
+
+
+# Request bodies of plain shapes: a body whose items have their exact types skips the
+# per-item validation; any other is validated (coerced or refused with a 422).
+@app.post("/shape/body-dict")
+def shape_body_dict(payload: dict[str, Any]):
+    return payload
+
+
+@app.post("/shape/body-ints")
+def shape_body_ints(payload: dict[str, list[int]]):
+    return {"keys": sorted(payload), "sums": {k: sum(v) for k, v in payload.items()}}
+
+
 @app.delete("/no-content", status_code=204)
 def no_content(response: fw.Response):
     response.headers["X-Gone"] = "1"
