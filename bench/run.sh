@@ -57,7 +57,14 @@ start_server() { # name cores [workers]
   echo "$1 did not start; see $OUT/${1//\//_}.log" >&2
   kill "$PID"; exit 1
 }
-stop_server() { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+# Granian serving HTTP/2 did not always exit on SIGTERM: after 10 s it and its workers are killed.
+stop_server() {
+  kill -TERM "$PID" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  pkill -KILL -P "$PID" 2>/dev/null || true
+  kill -KILL "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+}
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$(pgrep -P "$PID" | head -1 || echo "$PID")"/status 2>/dev/null || awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$PID"/status; }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
