@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Iterator
 from typing import IO, Any
 
 from ._errors import fail
 from ._validators import Validator
-from .datastructures import Headers
+from .datastructures import Headers, ImmutableMultiDict
 
 _MAGIC = b"FAF1"
 _URLENCODED = 1
@@ -85,49 +84,10 @@ class _UploadFileValidator(Validator):
 FormValue = str | UploadFile
 
 
-class FormData:
+class FormData(ImmutableMultiDict[FormValue]):
     """Immutable multi-dict of form fields; `form[key]` is the last value (Starlette's)."""
 
-    __slots__ = ("_dict", "_list")
-
-    def __init__(self, items: list[tuple[str, FormValue]] | None = None) -> None:
-        self._list: list[tuple[str, FormValue]] = list(items or [])
-        self._dict: dict[str, FormValue] = dict(self._list)
-
-    def __getitem__(self, key: str) -> FormValue:
-        return self._dict[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._dict.get(key, default)
-
-    def getlist(self, key: str) -> list[FormValue]:
-        return [v for k, v in self._list if k == key]
-
-    def keys(self) -> list[str]:
-        return list(self._dict)
-
-    def values(self) -> list[FormValue]:
-        return list(self._dict.values())
-
-    def items(self) -> list[tuple[str, FormValue]]:
-        return list(self._dict.items())
-
-    def multi_items(self) -> list[tuple[str, FormValue]]:
-        return list(self._list)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._dict
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._dict)
-
-    def __len__(self) -> int:
-        return len(self._dict)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, FormData):
-            return NotImplemented
-        return sorted(self._list, key=repr) == sorted(other._list, key=repr)
+    __slots__ = ()
 
     async def close(self) -> None:
         self.close_files()

@@ -43,42 +43,35 @@ def parse_query(query_string: bytes | str) -> list[tuple[str, str]]:
     return pairs
 
 
-class QueryParams:
-    """Immutable multi-dict of query parameters; `qp[key]` is the last value."""
+class ImmutableMultiDict[V]:
+    """Read-only multi-dict, Starlette's: `d[key]` and `get` give the last value of a repeated
+    key, `getlist` all of them, `multi_items` every pair in order."""
 
     __slots__ = ("_dict", "_list")
 
-    def __init__(self, source: bytes | str | Iterable[tuple[str, str]]
-                 | Mapping[str, str] = b"") -> None:
-        items: list[tuple[str, str]]
-        if isinstance(source, (bytes, str)):
-            items = parse_query(source)
-        elif isinstance(source, Mapping):
-            items = [(str(k), str(v)) for k, v in source.items()]
-        else:
-            items = [(str(k), str(v)) for k, v in source]
-        self._list = items
-        self._dict = dict(items)
+    def __init__(self, items: Iterable[tuple[str, V]] = ()) -> None:
+        self._list: list[tuple[str, V]] = list(items)
+        self._dict: dict[str, V] = dict(self._list)
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> V:
         return self._dict[key]
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._dict.get(key, default)
 
-    def getlist(self, key: str) -> list[str]:
+    def getlist(self, key: str) -> list[V]:
         return [v for k, v in self._list if k == key]
 
     def keys(self) -> list[str]:
         return list(self._dict)
 
-    def values(self) -> list[str]:
+    def values(self) -> list[V]:
         return list(self._dict.values())
 
-    def items(self) -> list[tuple[str, str]]:
+    def items(self) -> list[tuple[str, V]]:
         return list(self._dict.items())
 
-    def multi_items(self) -> list[tuple[str, str]]:
+    def multi_items(self) -> list[tuple[str, V]]:
         return list(self._list)
 
     def __contains__(self, key: object) -> bool:
@@ -91,9 +84,27 @@ class QueryParams:
         return len(self._dict)
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, QueryParams):
+        if not isinstance(other, type(self)):
             return NotImplemented
-        return sorted(self._list) == sorted(other._list)
+        return sorted(self._list, key=repr) == sorted(other._list, key=repr)
+
+
+
+class QueryParams(ImmutableMultiDict[str]):
+    """Immutable multi-dict of query parameters; `qp[key]` is the last value."""
+
+    __slots__ = ()
+
+    def __init__(self, source: bytes | str | Iterable[tuple[str, str]]
+                 | Mapping[str, str] = b"") -> None:
+        items: list[tuple[str, str]]
+        if isinstance(source, (bytes, str)):
+            items = parse_query(source)
+        elif isinstance(source, Mapping):
+            items = [(str(k), str(v)) for k, v in source.items()]
+        else:
+            items = [(str(k), str(v)) for k, v in source]
+        super().__init__(items)
 
     def __str__(self) -> str:
         from urllib.parse import urlencode
