@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection
 from typing import Any
 
 
-class GoMiddleware:
+class GoMiddleware(ABC):
     """A middleware that the Go server runs; `go_config` is what it needs, as plain JSON."""
 
     go_name = ""
@@ -14,8 +15,9 @@ class GoMiddleware:
     def __init__(self, app: Any = None) -> None:
         self.app = app
 
+    @abstractmethod
     def go_config(self) -> dict[str, Any]:
-        raise NotImplementedError  # every subclass defines it
+        """The options as the Go server reads them."""
 
 
 def string_list(owner: str, option: str, value: Any) -> list[str]:
