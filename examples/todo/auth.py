@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from typing import Annotated
+
+from store import data_dir, signing_key
 
 from fasterapi import Depends, HTTPException, status
 from fasterapi.security import OAuth2PasswordBearer
 
 # Demo accounts; a real app keeps password hashes in its database.
 USERS = {"alice": "wonderland", "bob": "builder"}
-SECRET = os.environ.get("TODO_SECRET", "change-me").encode()
+SECRET = signing_key(data_dir())
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
 

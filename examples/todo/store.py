@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +34,27 @@ create table if not exists attachments (
 
 
 def data_dir() -> Path:
-    """Where the database and uploaded files live: $TODO_DATA_DIR, or ./todo-data."""
-    path = Path(os.environ.get("TODO_DATA_DIR", "todo-data")).resolve()
+    """Where the database, the uploaded files and the token key live: $APP_DATA_DIR, or
+    ./app-data."""
+    path = Path(os.environ.get("APP_DATA_DIR", "app-data")).resolve()
     (path / "files").mkdir(parents=True, exist_ok=True)
     return path
+
+
+def signing_key(directory: Path) -> bytes:
+    """The key that signs tokens, made at random on first use and kept beside the database,
+    so every interpreter of the server (and its next start) signs alike."""
+    key_file = directory / "token.key"
+    if not key_file.exists():
+        draft = directory / f"token.key.{os.getpid()}.{secrets.token_hex(4)}"
+        draft.write_bytes(secrets.token_bytes(32))
+        try:
+            os.link(draft, key_file)  # atomic: the first interpreter's key wins, whole
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_bytes()
 
 
 @dataclass

@@ -14,12 +14,12 @@ from fasterapi.testclient import TestClient
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     with tempfile.TemporaryDirectory() as data:
-        os.environ["TODO_DATA_DIR"] = data  # the server process inherits it
+        os.environ["APP_DATA_DIR"] = data  # the server process inherits it
         from app import app
 
         with TestClient(app, server_args=("--workers", "2")) as test_client:
             yield test_client
-        del os.environ["TODO_DATA_DIR"]
+        del os.environ["APP_DATA_DIR"]
 
 
 def sign_in(client: TestClient, username: str, password: str) -> dict[str, str]:
