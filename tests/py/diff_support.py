@@ -213,6 +213,25 @@ def served(module: str, *fasterapi_args: str) -> Any:
     return pair
 
 
+def same_answers_and_document(cases: list[Case], deviations: dict[str, Deviation]
+                              ) -> tuple[Any, Any]:
+    """The two tests of a module that serves one app with `served`: every case answered
+    alike (or differing exactly as `deviations` lists), and the same OpenAPI document.
+
+        test_same_answer_as_fastapi, test_same_openapi_document = \
+            same_answers_and_document(CASES, DEVIATIONS)
+    """
+
+    @pytest.mark.parametrize("case", cases, ids=case_ids(cases))
+    def test_same_answer_as_fastapi(pair: ServerPair, case: Case) -> None:
+        pair.check(case, deviations)
+
+    def test_same_openapi_document(pair: ServerPair) -> None:
+        pair.check_openapi()
+
+    return test_same_answer_as_fastapi, test_same_openapi_document
+
+
 def _pointer(path: list[str]) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path)
 

@@ -3,8 +3,7 @@ dependencies, security, response models (see diff_support.py)."""
 
 from typing import Any
 
-import pytest
-from diff_support import Case, Deviation, ServerPair, case_ids, served
+from diff_support import Case, Deviation, same_answers_and_document, served
 
 pair = served("api_app")
 
@@ -234,11 +233,5 @@ CASES = [Case(*row) for row in list[tuple[str, str, dict[str, Any]]]([
 # Differences kept on purpose, by "METHOD url", with the reason.
 DEVIATIONS: dict[str, Deviation] = {}
 
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_same_answer_as_fastapi(pair: ServerPair, case: Case) -> None:
-    pair.check(case, DEVIATIONS)
-
-
-def test_same_openapi_document(pair: ServerPair) -> None:
-    pair.check_openapi()
+test_same_answer_as_fastapi, test_same_openapi_document = same_answers_and_document(
+    CASES, DEVIATIONS)
