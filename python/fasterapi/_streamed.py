@@ -46,6 +46,7 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
     channel.task = asyncio.current_task()
     started = False
     failed: Any = None
+    pieces: Any = response.body_iterator
     try:
         channel.send(OP_HTTP_START, response.status_code, header_lines(response.raw_headers))
         started = True
@@ -74,6 +75,8 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
             failed = PlainTextResponse("Internal Server Error", status_code=500)
     finally:
         detach(channel)
+        if pieces is not response.body_iterator:
+            await _close(pieces)
         await _close(response.body_iterator)
         _fasterapi.complete(token, response.status_code, failed)
         if response.background is not None and failed is None:

@@ -79,8 +79,15 @@ class EventSourceResponse(StreamingResponse):
 
 async def _encoded(content: Any) -> Any:
     if hasattr(content, "__aiter__"):
-        async for item in content:
-            yield _encode(item)
+        try:
+            async for item in content:
+                yield _encode(item)
+        finally:
+            # Leaving `async for` does not close the source; closing it now (not when it is
+            # collected) is what cancels an `@app.sse` handler as soon as its client leaves.
+            closer = getattr(content, "aclose", None)
+            if closer is not None:
+                await closer()
     else:
         for item in content:
             yield _encode(item)
@@ -137,6 +144,7 @@ def sse_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 async def _run(endpoint: Callable[..., Any], values: dict[str, Any],
                connection: SSEConnection) -> Any:
     task = asyncio.ensure_future(endpoint(**values))
+    get: asyncio.Future[bytes] | None = None
     try:
         while True:
             get = asyncio.ensure_future(connection._queue.get())
@@ -150,6 +158,8 @@ async def _run(endpoint: Callable[..., Any], values: dict[str, Any],
             task.result()  # the handler's exception, if any, ends the stream as a failure
             return
     finally:
+        if get is not None and not get.done():
+            get.cancel()
         if not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
