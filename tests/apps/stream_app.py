@@ -20,8 +20,9 @@ from fasterapi.sse import EventSourceResponse, ServerSentEvent, SSEConnection
 
 app = FastAPI()
 
-# What the last SSE and streaming handlers saw when they were cancelled (per interpreter).
-cancelled: dict[str, int] = {"sse": 0, "stream": 0}
+# The tags of the SSE and streaming handlers that were cancelled (per interpreter): a test
+# looks for its own request's tag, so a late cancellation from an earlier test cannot confuse it.
+cancelled: dict[str, list[str]] = {"sse": [], "stream": []}
 
 
 @app.websocket("/ws/echo")
@@ -97,14 +98,14 @@ def stream_sync(n: int = 3) -> StreamingResponse:
 
 
 @app.get("/stream/async")
-async def stream_async(n: int = 3, delay: float = 0.0) -> StreamingResponse:
+async def stream_async(n: int = 3, delay: float = 0.0, tag: str = "") -> StreamingResponse:
     async def pieces() -> AsyncIterator[bytes]:
         try:
             for i in range(n):
                 await asyncio.sleep(delay)
                 yield f"piece {i}\n".encode()
         except asyncio.CancelledError:
-            cancelled["stream"] += 1
+            cancelled["stream"].append(tag)
             raise
 
     return StreamingResponse(pieces(), media_type="text/plain", headers={"x-stream": "yes"})
@@ -126,7 +127,7 @@ async def stream_fail() -> StreamingResponse:
 
 
 @app.get("/cancelled")
-def get_cancelled() -> dict[str, int]:
+def get_cancelled() -> dict[str, list[str]]:
     return cancelled
 
 
@@ -141,7 +142,7 @@ async def events(n: int = 3) -> EventSourceResponse:
 
 
 @app.sse("/sse/ticks")
-async def ticks(sse: SSEConnection, every: float = 0.01, limit: int = 0) -> None:
+async def ticks(sse: SSEConnection, every: float = 0.01, limit: int = 0, tag: str = "") -> None:
     start = int(sse.last_event_id or 0)
     i = start
     try:
@@ -150,7 +151,7 @@ async def ticks(sse: SSEConnection, every: float = 0.01, limit: int = 0) -> None
             await sse.send({"tick": i}, event="tick", id=str(i))
             await asyncio.sleep(every)
     except asyncio.CancelledError:
-        cancelled["sse"] += 1
+        cancelled["sse"].append(tag)
         raise
 
 

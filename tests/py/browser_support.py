@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -56,7 +57,9 @@ def page_dom_when(chromium: str, url: str, done_expression: str, timeout: float,
     """Load `url` in headless Chromium and return its DOM once `done_expression` (JavaScript)
     is true; PageTimeout when it is not within `timeout` seconds. Chromium's stderr is
     appended to `log`."""
-    with tempfile.TemporaryDirectory(prefix="fasterapi-chromium-") as profile:
+    # Chromium's helper processes may still be writing the profile when it goes away.
+    with tempfile.TemporaryDirectory(prefix="fasterapi-chromium-",
+                                     ignore_cleanup_errors=True) as profile:
         # Chromium writes its profile, caches and crash reports here, not in the user's home.
         env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile,
                "XDG_CACHE_HOME": profile}
@@ -67,13 +70,14 @@ def page_dom_when(chromium: str, url: str, done_expression: str, timeout: float,
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-extensions",
                  "--remote-debugging-port=0", f"--user-data-dir={profile}", url],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, env=env,
+                start_new_session=True)  # its own process group, killed whole below
         try:
             page = _open_page(Path(profile), url)
             with page:
                 return _poll(_Page(page), done_expression, timeout)
         finally:
-            browser.kill()
+            os.killpg(browser.pid, signal.SIGKILL)
             browser.wait()
             log.append(stderr_path.read_text(errors="replace")[-4000:])
 
@@ -97,7 +101,9 @@ def _open_page(profile: Path, url: str) -> ClientConnection:
 
 def _poll(page: _Page, done_expression: str, timeout: float) -> str:
     deadline = time.monotonic() + timeout
-    while not page.evaluate(f"Boolean({done_expression})"):
+    # False, not an error, while the page is still loading (its elements are not there yet).
+    check = f"(() => {{ try {{ return Boolean({done_expression}); }} catch {{ return false; }} }})()"
+    while not page.evaluate(check):
         if time.monotonic() > deadline:
             raise PageTimeout(f"the page did not reach `{done_expression}` in {timeout} s",
                               str(page.evaluate("document.documentElement.outerHTML")))
