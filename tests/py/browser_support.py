@@ -62,7 +62,7 @@ def page_dom_when(chromium: str, url: str, done_expression: str, timeout: float,
                                      ignore_cleanup_errors=True) as profile:
         # Chromium writes its profile, caches and crash reports here, not in the user's home.
         env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile,
-               "XDG_CACHE_HOME": profile}
+               "XDG_CACHE_HOME": profile, "TMPDIR": profile}
         stderr_path = Path(profile) / "stderr.txt"
         with stderr_path.open("wb") as stderr:
             browser = subprocess.Popen(
