@@ -6,7 +6,7 @@ until first use and each result is cached on the instance.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any
 
 from .datastructures import URL, Address, Headers, QueryParams, State
@@ -191,6 +191,14 @@ class Request:
             # Starlette once request.form() has read the stream.
             raise RuntimeError("Stream consumed")
         return self._raw.body
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """The body as chunks, then b"" (Starlette's API). The host receives request bodies
+        whole, bounded by --max-body-size, so a non-empty body comes as one chunk."""
+        body = await self.body()
+        if body:
+            yield body
+        yield b""
 
     async def json(self) -> Any:
         if self._json is _UNREAD:

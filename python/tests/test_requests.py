@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from fasterapi._raw import PyRawRequest
 from fasterapi.requests import Request, parse_cookie_header
 
@@ -52,6 +54,26 @@ def test_body_json_and_state() -> None:
     assert asyncio.run(request.is_disconnected()) is False
     request.state.user = "u"
     assert request.state.user == "u"
+
+
+async def chunks_of(request: Request) -> list[bytes]:
+    return [chunk async for chunk in request.stream()]
+
+
+def test_stream_yields_the_body_then_an_empty_chunk_as_starlette_does() -> None:
+    request = make(body=b"abc")
+    assert asyncio.run(chunks_of(request)) == [b"abc", b""]
+    # The body stays readable, and streaming again gives it again (the host received it
+    # whole); FastAPI allows both once it has read the body itself.
+    assert asyncio.run(request.body()) == b"abc"
+    assert asyncio.run(chunks_of(request)) == [b"abc", b""]
+    assert asyncio.run(chunks_of(make(body=b""))) == [b""]
+
+
+def test_stream_of_a_form_route_is_consumed() -> None:
+    # The host parsed the form: as in Starlette once request.form() has read the stream.
+    with pytest.raises(RuntimeError, match=r"^Stream consumed$"):
+        asyncio.run(chunks_of(make(body=b"", body_is_form=True)))
 
 
 def test_scope_is_asgi_shaped() -> None:

@@ -165,6 +165,8 @@ CASES = [Case(*row) for row in list[tuple[str, str, dict[str, Any]]]([
      {"headers": [("x-d", "1"), ("X-D", "2"),
                   ("cookie", 'a=1; b="x y"; c=; d; e=f=g; q="\\101"')]}),
     ("POST", "/request-json", {"json": {"k": [1]}}),
+    ("POST", "/request-stream", {"content": b"x" * 70_000}),
+    ("POST", "/request-stream", {}),
     ("GET", "/async/21", {}),
     ("GET", "/async/x", {}),
     ("GET", "/teapot", {}),

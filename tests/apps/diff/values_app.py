@@ -342,6 +342,12 @@ async def request_info(p: str, request: fw.Request):
     }
 
 
+@app.post("/request-stream")
+async def request_stream(request: fw.Request):
+    chunks = [chunk async for chunk in request.stream()]
+    return {"body": b"".join(chunks).decode(), "ends_empty": chunks[-1] == b""}
+
+
 @app.post("/request-json")
 async def request_json(request: fw.Request):
     data = await request.json()
