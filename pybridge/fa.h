@@ -145,7 +145,7 @@ int fa_json_encode(fa_state *st, PyObject *obj, fa_buf *out);
 
 PyTypeObject *fa_rawrequest_type_new(PyObject *module);
 int fa_shape_add_type(PyObject *module);   /* _fasterapi.ShapeCheck (fa_shape.c) */
-PyObject *fa_rawrequest_new(fa_state *st, const char *meta, size_t meta_len, const char *body,
-                            size_t body_len);
+PyObject *fa_rawrequest_new(fa_state *st, uint64_t token, const char *meta, size_t meta_len,
+                            const char *body, size_t body_len);
 
 #endif

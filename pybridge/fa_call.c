@@ -182,7 +182,7 @@ fa_result *fa_call(int route, int default_status, uint64_t token, const char *me
     int timed = atomic_load_explicit(&call_timing, memory_order_relaxed);
     if (timed) atomic_store(&t->call_started_ns, fa_monotonic_ns());
     PyObject *result = NULL;
-    PyObject *raw = fa_rawrequest_new(t->st, meta, meta_len, body, body_len);
+    PyObject *raw = fa_rawrequest_new(t->st, token, meta, meta_len, body, body_len);
     PyObject *idx = raw ? PyLong_FromLong(route) : NULL;
     if (idx) {
         PyObject *args[2] = {idx, raw};

@@ -12,6 +12,7 @@ typedef struct {
     PyObject *path_params;
     PyObject *client;
     PyObject *server;
+    uint64_t token; /* the host's name for the request's connection (and HTTP/2 stream) */
 } RawRequest;
 
 static const uint32_t *words(RawRequest *r) {
@@ -53,6 +54,10 @@ static PyObject *get_bytes(RawRequest *r, int i) {
 static PyObject *rr_method(PyObject *self, void *c) { return get_text((RawRequest *)self, FA_F_METHOD); }
 static PyObject *rr_path(PyObject *self, void *c) { return get_text((RawRequest *)self, FA_F_PATH); }
 static PyObject *rr_scheme(PyObject *self, void *c) { return get_text((RawRequest *)self, FA_F_SCHEME); }
+static PyObject *rr_token(PyObject *self, void *c) {
+    return PyLong_FromUnsignedLongLong(((RawRequest *)self)->token);
+}
+
 static PyObject *rr_http_version(PyObject *self, void *c) {
     return get_text((RawRequest *)self, FA_F_HTTP_VERSION);
 }
@@ -139,6 +144,7 @@ static PyGetSetDef rr_getset[] = {
     {"server", rr_server, NULL, "(host, port) of the listener", NULL},
     {"scheme", rr_scheme, NULL, "'http' or 'https'", NULL},
     {"http_version", rr_http_version, NULL, "'1.0', '1.1' or '2'", NULL},
+    {"token", rr_token, NULL, "the host's name for the request's connection (and HTTP/2 stream)", NULL},
     {"path_params", rr_path_params, NULL, "dict of percent-decoded path parameters", NULL},
     {NULL},
 };
@@ -198,10 +204,11 @@ PyTypeObject *fa_rawrequest_type_new(PyObject *module) {
     return (PyTypeObject *)PyType_FromModuleAndSpec(module, &rr_spec, NULL);
 }
 
-PyObject *fa_rawrequest_new(fa_state *st, const char *meta, size_t meta_len, const char *body,
-                            size_t body_len) {
+PyObject *fa_rawrequest_new(fa_state *st, uint64_t token, const char *meta, size_t meta_len,
+                            const char *body, size_t body_len) {
     RawRequest *r = PyObject_GC_New(RawRequest, st->rawrequest_type);
     if (!r) return NULL;
+    r->token = token;
     r->meta = PyBytes_FromStringAndSize(meta, (Py_ssize_t)meta_len);
     r->body = PyBytes_FromStringAndSize(body_len ? body : NULL, (Py_ssize_t)body_len);
     for (int i = 0; i < FA_META_NFIELDS; i++) r->cache[i] = NULL;

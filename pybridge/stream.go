@@ -43,6 +43,9 @@ const (
 	// text message when Code is 1, else binary; the token is unused. It returns how many
 	// subscribers the message reached.
 	OpPublish StreamOp = 11
+	// OpProbe asks whether the request's connection is still open (0) or gone (-1), for
+	// Request.is_disconnected(); it queues nothing.
+	OpProbe StreamOp = 12
 )
 
 // EventKind is what the server tells a long-lived handler through its interpreter's inbox.

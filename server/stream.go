@@ -212,6 +212,13 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 	switch op {
 	case pybridge.OpPublish:
 		return s.publishOp(code != 0, data)
+	case pybridge.OpProbe:
+		// The connection, not an HTTP/2 stream alone: streams live on the loop's goroutine,
+		// and a reset one is dropped from there without a trace other threads could read.
+		if s.sessionOf(token) == nil {
+			return streamGone
+		}
+		return 0
 	case pybridge.OpAttach: // the inbox's id in code, and no outlet (tests)
 		if !s.StreamAttach(token, pybridge.InboxByID(code), nil) {
 			return streamGone

@@ -93,3 +93,20 @@ func eventfdCount(t *testing.T, fd int) uint64 {
 	}
 	return binary.NativeEndian.Uint64(b[:])
 }
+
+// Request.is_disconnected() asks with OpProbe: open while the connection lives, gone after.
+func TestProbeAnswersWhetherTheConnectionIsOpen(t *testing.T) {
+	srv, sess, _ := newTestServer(t, &scriptedCaller{})
+	for _, token := range []uint64{sess.token << 32, sess.token<<32 | 3} {
+		if n := srv.StreamSend(token, pybridge.OpProbe, 0, nil); n != 0 {
+			t.Fatalf("probe of an open connection (token %#x) answered %d", token, n)
+		}
+	}
+	sess.OnClose()
+	if n := srv.StreamSend(sess.token<<32, pybridge.OpProbe, 0, nil); n != streamGone {
+		t.Fatalf("probe of a closed connection answered %d, want %d", n, streamGone)
+	}
+	if q := sess.stream.Load(); q != nil {
+		t.Fatal("a probe made a stream queue")
+	}
+}

@@ -36,6 +36,8 @@ class RawRequest(Protocol):
     def http_version(self) -> str: ...
     @property
     def path_params(self) -> dict[str, str]: ...  # percent-decoded, unconverted
+    @property
+    def token(self) -> int: ...  # the host's name for the connection; 0 outside the host
 
 
 @dataclass
@@ -52,6 +54,7 @@ class PyRawRequest:
     scheme: str = "http"
     http_version: str = "1.1"
     path_params: dict[str, str] = field(default_factory=dict)
+    token: int = 0
 
     def __post_init__(self) -> None:
         # Saves tests from spelling the path twice; the host always sends both.

@@ -232,8 +232,17 @@ class Request:
             self._form.close_files()
 
     async def is_disconnected(self) -> bool:
-        # The host owns the connection and does not report disconnects yet.
-        return False
+        """Whether the client closed the connection. Over HTTP/2 a stream the client reset
+        counts once the whole connection is gone."""
+        token: int = getattr(self._raw, "token", 0)
+        if not token:  # outside the host (unit tests): nobody can leave
+            return False
+        import _fasterapi
+
+        from ._stream import OP_PROBE
+
+        gone: bool = _fasterapi.send(token, OP_PROBE, 0, None) < 0
+        return gone
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self._raw.path}>"

@@ -11,6 +11,7 @@ from fasterapi import (
     FastAPI,
     HTTPException,
     Query,
+    Request,
     StreamingResponse,
     WebSocket,
     WebSocketDisconnect,
@@ -20,9 +21,10 @@ from fasterapi.sse import EventSourceResponse, ServerSentEvent, SSEConnection
 
 app = FastAPI()
 
-# The tags of the SSE and streaming handlers that were cancelled (per interpreter): a test
-# looks for its own request's tag, so a late cancellation from an earlier test cannot confuse it.
-cancelled: dict[str, list[str]] = {"sse": [], "stream": []}
+# The tags of the SSE and streaming handlers that were cancelled, and of the handlers that saw
+# request.is_disconnected() turn true (per interpreter): a test looks for its own request's
+# tag, so a late cancellation from an earlier test cannot confuse it.
+cancelled: dict[str, list[str]] = {"sse": [], "stream": [], "disconnected": []}
 
 
 @app.websocket("/ws/echo")
@@ -124,6 +126,19 @@ async def stream_fail() -> StreamingResponse:
         raise RuntimeError("the stream broke")
 
     return StreamingResponse(pieces())
+
+
+@app.get("/wait-for-disconnect")
+async def wait_for_disconnect(request: Request, tag: str) -> dict[str, bool]:
+    while not await request.is_disconnected():
+        await asyncio.sleep(0.01)
+    cancelled["disconnected"].append(tag)
+    return {"disconnected": True}
+
+
+@app.get("/is-disconnected")
+async def is_disconnected(request: Request) -> dict[str, bool]:
+    return {"disconnected": await request.is_disconnected()}
 
 
 @app.get("/cancelled")

@@ -82,6 +82,24 @@ def test_sse_over_h2_and_cancel_on_stream_reset(client: httpx.Client,
     sock.close()
 
 
+def test_request_is_disconnected_once_the_h2_connection_closes(
+        client: httpx.Client, live_server: LiveServer) -> None:
+    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"),
+                          (":path", "/wait-for-disconnect?tag=h2-left"), (":authority", "x")],
+                      end_stream=True)
+    sock.sendall(conn.data_to_send())
+    time.sleep(0.2)
+    assert "h2-left" not in client.get("/cancelled").json()["disconnected"]
+    sock.close()
+    deadline = time.monotonic() + 5
+    while "h2-left" not in client.get("/cancelled").json()["disconnected"]:
+        assert time.monotonic() < deadline, "is_disconnected() stayed false"
+        time.sleep(0.05)
+
+
 # ---- RFC 8441 -------------------------------------------------------------------------------
 
 def masked(opcode: int, payload: bytes) -> bytes:

@@ -97,6 +97,16 @@ def test_client_going_away_cancels_the_stream_generator(client: httpx.Client,
     assert "closing a StreamingResponse" not in live_server.stderr_text()
 
 
+def test_request_is_disconnected_once_the_client_leaves(client: httpx.Client,
+                                                       live_server: LiveServer) -> None:
+    assert client.get("/is-disconnected").json() == {"disconnected": False}
+    with socket.create_connection((live_server.host, live_server.port), timeout=5) as sock:
+        sock.sendall(b"GET /wait-for-disconnect?tag=h1-left HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.2)
+        assert not cancelled(client, "disconnected", "h1-left")  # still there: still waiting
+    assert wait_for(lambda: cancelled(client, "disconnected", "h1-left"))
+
+
 # ---- Server-Sent Events ------------------------------------------------------------------
 
 def test_event_source_response_format_and_headers(client: httpx.Client) -> None:
