@@ -22,8 +22,11 @@ type h2session struct {
 	c       *session
 	conn    *http2.Conn
 	streams map[uint32]*h2stream
-	mu      sync.Mutex // guards done, filled by Deliver from other threads
+	mu      sync.Mutex // guards done, filled by Deliver from other threads, and resets
 	done    []h2answer
+	// resets names the streams the peer reset while their handler ran (parked), until its
+	// late answer comes: Request.is_disconnected() asks from the interpreter's thread.
+	resets map[uint32]struct{}
 
 	// uploads lists streams still receiving a body, oldest first; bodyBytes counts the body
 	// bytes buffered across streams (see h2body.go).
@@ -147,6 +150,31 @@ func (h *h2session) deliver(stream uint32, r pybridge.Result) {
 	h.mu.Unlock()
 }
 
+// noteReset records that the peer reset stream id while its handler runs.
+func (h *h2session) noteReset(id uint32) {
+	h.mu.Lock()
+	if h.resets == nil {
+		h.resets = make(map[uint32]struct{})
+	}
+	h.resets[id] = struct{}{}
+	h.mu.Unlock()
+}
+
+// forgetReset drops stream id's record once its handler answered (the answer is dropped).
+func (h *h2session) forgetReset(id uint32) {
+	h.mu.Lock()
+	delete(h.resets, id)
+	h.mu.Unlock()
+}
+
+// streamReset reports whether the peer reset stream id while its handler ran. Any thread.
+func (h *h2session) streamReset(id uint32) bool {
+	h.mu.Lock()
+	_, ok := h.resets[id]
+	h.mu.Unlock()
+	return ok
+}
+
 func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	now := time.Now()
 	h.onWake(now)
@@ -175,6 +203,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 	for _, a := range done {
 		st, ok := h.streams[a.stream]
 		if !ok {
+			h.forgetReset(a.stream)
 			continue
 		}
 		st.endForm()
@@ -255,6 +284,7 @@ func (h *h2session) OnData(in, out []byte) ([]byte, transport.Action) {
 			if st, ok := h.streams[ev.Stream]; ok {
 				if st.parked {
 					h.c.srv.inflight.Add(-1)
+					h.noteReset(ev.Stream)
 				}
 				h.releaseBody(st)
 				st.endForm()

@@ -213,12 +213,7 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 	case pybridge.OpPublish:
 		return s.publishOp(code != 0, data)
 	case pybridge.OpProbe:
-		// The connection, not an HTTP/2 stream alone: streams live on the loop's goroutine,
-		// and a reset one is dropped from there without a trace other threads could read.
-		if s.sessionOf(token) == nil {
-			return streamGone
-		}
-		return 0
+		return s.probe(token)
 	case pybridge.OpAttach: // the inbox's id in code, and no outlet (tests)
 		if !s.StreamAttach(token, pybridge.InboxByID(code), nil) {
 			return streamGone
@@ -259,6 +254,21 @@ func (s *Server) StreamSend(token uint64, op pybridge.StreamOp, code int, data [
 		sess.info.Wake()
 	}
 	return n
+}
+
+// probe answers OpProbe: streamGone once the request's connection closed, or (HTTP/2) once
+// the peer reset its stream while the handler ran; 0 while the client is there.
+func (s *Server) probe(token uint64) int64 {
+	sess := s.sessionOf(token)
+	if sess == nil {
+		return streamGone
+	}
+	if id := uint32(token); id != 0 {
+		if h2 := sess.h2.Load(); h2 == nil || h2.streamReset(id) {
+			return streamGone
+		}
+	}
+	return 0
 }
 
 // StreamAttach is the pybridge.StreamAttacher: a long-lived handler's first step, made inside

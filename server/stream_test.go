@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"golang.org/x/net/http2"
 	"golang.org/x/sys/unix"
 
 	"github.com/fasterapi/fasterapi/pybridge"
@@ -97,10 +98,8 @@ func eventfdCount(t *testing.T, fd int) uint64 {
 // Request.is_disconnected() asks with OpProbe: open while the connection lives, gone after.
 func TestProbeAnswersWhetherTheConnectionIsOpen(t *testing.T) {
 	srv, sess, _ := newTestServer(t, &scriptedCaller{})
-	for _, token := range []uint64{sess.token << 32, sess.token<<32 | 3} {
-		if n := srv.StreamSend(token, pybridge.OpProbe, 0, nil); n != 0 {
-			t.Fatalf("probe of an open connection (token %#x) answered %d", token, n)
-		}
+	if n := srv.StreamSend(sess.token<<32, pybridge.OpProbe, 0, nil); n != 0 {
+		t.Fatalf("probe of an open connection answered %d", n)
 	}
 	sess.OnClose()
 	if n := srv.StreamSend(sess.token<<32, pybridge.OpProbe, 0, nil); n != streamGone {
@@ -108,5 +107,27 @@ func TestProbeAnswersWhetherTheConnectionIsOpen(t *testing.T) {
 	}
 	if q := sess.stream.Load(); q != nil {
 		t.Fatal("a probe made a stream queue")
+	}
+}
+
+// Over HTTP/2 the peer resetting the stream of a running handler counts as leaving, while
+// the connection stays open; the record goes when the handler's late answer comes.
+func TestProbeSeesAnHTTP2StreamResetWhileItsHandlerRuns(t *testing.T) {
+	ht := newH2Test(t, nil)
+	ht.send(true, func(fr *http2.Framer, enc func(string) []byte) {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: enc("/slow"), EndHeaders: true, EndStream: true})
+	})
+	srv, token := ht.sess.srv, ht.sess.token<<32|1
+	if n := srv.StreamSend(token, pybridge.OpProbe, 0, nil); n != 0 {
+		t.Fatalf("probe of a running stream answered %d", n)
+	}
+	ht.send(false, func(fr *http2.Framer, _ func(string) []byte) { _ = fr.WriteRSTStream(1, http2.ErrCodeCancel) })
+	if n := srv.StreamSend(token, pybridge.OpProbe, 0, nil); n != streamGone {
+		t.Fatalf("probe after RST_STREAM answered %d, want %d", n, streamGone)
+	}
+	srv.Deliver(token, itemResult)
+	ht.send(false, func(*http2.Framer, func(string) []byte) {})
+	if h := ht.sess.h2.Load(); len(h.resets) != 0 {
+		t.Fatalf("the reset stream is still recorded after its answer: %v", h.resets)
 	}
 }

@@ -232,8 +232,8 @@ class Request:
             self._form.close_files()
 
     async def is_disconnected(self) -> bool:
-        """Whether the client closed the connection. Over HTTP/2 a stream the client reset
-        counts once the whole connection is gone."""
+        """Whether the client went away: it closed the connection or, over HTTP/2, reset
+        the request's stream."""
         token: int = getattr(self._raw, "token", 0)
         if not token:  # outside the host (unit tests): nobody can leave
             return False

@@ -100,6 +100,26 @@ def test_request_is_disconnected_once_the_h2_connection_closes(
         time.sleep(0.05)
 
 
+def test_request_is_disconnected_once_its_h2_stream_is_reset(
+        client: httpx.Client, live_server: LiveServer) -> None:
+    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"),
+                          (":path", "/wait-for-disconnect?tag=h2-reset-wait"),
+                          (":authority", "x")], end_stream=True)
+    sock.sendall(conn.data_to_send())
+    time.sleep(0.2)
+    assert "h2-reset-wait" not in client.get("/cancelled").json()["disconnected"]
+    conn.reset_stream(1)  # the connection stays open
+    sock.sendall(conn.data_to_send())
+    deadline = time.monotonic() + 5
+    while "h2-reset-wait" not in client.get("/cancelled").json()["disconnected"]:
+        assert time.monotonic() < deadline, "is_disconnected() stayed false after RST_STREAM"
+        time.sleep(0.05)
+    sock.close()
+
+
 # ---- RFC 8441 -------------------------------------------------------------------------------
 
 def masked(opcode: int, payload: bytes) -> bytes:
