@@ -121,6 +121,16 @@ int fa_encode_result(fa_state *st, PyObject *result, int route_kind, int default
                      fa_buf *body, int *status, int *kind);
 
 /* ---- module state ------------------------------------------------------------ */
+/* The JSON encoder's cache of dict keys: the encoded `"key":` of interned ASCII str keys (the
+ * keys of dict literals and attribute names), by key address, each holding a reference to its
+ * key so that the address cannot be reused while cached. */
+#define FA_KEY_SLOTS 256
+typedef struct {
+    PyObject *key;
+    uint32_t len;
+    char text[36]; /* `"key":`, copied whole (a fixed-size copy) and len bytes kept */
+} fa_key_slot;
+
 struct fa_state {
     PyObject *dispatch;        /* app._dispatch(route_index, raw) */
     PyObject *encoder;         /* fasterapi.encoders.jsonable_encoder */
@@ -134,6 +144,7 @@ struct fa_state {
      * keeps them for the process's life. */
     struct fa_mailbox *inbox, *outbox;
     int inbox_id;
+    fa_key_slot *keys; /* FA_KEY_SLOTS, allocated by the first dict the encoder sees */
 };
 
 extern PyModuleDef fa_moduledef;

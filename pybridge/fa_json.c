@@ -199,6 +199,44 @@ static inline int is_sa_key(PyObject *k) {
     return PyUnicode_READ_CHAR(k, 0) == '_' && PyUnicode_READ_CHAR(k, 1) == 's' && PyUnicode_READ_CHAR(k, 2) == 'a';
 }
 
+/* Writes `,"key":` (the comma when comma is set) for a key of st's cache, caching the key
+ * first when it qualifies: an interned ASCII str that needs no escape and is not a "_sa" key.
+ * Returns 1 when written, 0 when k does not qualify (nothing written), -1 with an exception. */
+static int put_cached_key(fa_state *st, fa_buf *out, PyObject *k, int comma) {
+#ifdef Py_GIL_DISABLED
+    return 0; /* the cache is not synchronised; the GIL guards it */
+#else
+    if (!st->keys) {
+        st->keys = calloc(FA_KEY_SLOTS, sizeof *st->keys);
+        if (!st->keys) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    fa_key_slot *slot = &st->keys[((uintptr_t)k >> 4) & (FA_KEY_SLOTS - 1)];
+    if (slot->key != k) {
+        if (!PyUnicode_IS_COMPACT_ASCII(k) || !PyUnicode_CHECK_INTERNED(k)) return 0;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(k);
+        if (n + 3 > (Py_ssize_t)sizeof slot->text) return 0;
+        const char *p = (const char *)PyUnicode_DATA(k);
+        if (n >= 3 && is_sa_key(k)) return 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (escaped[(unsigned char)p[i]]) return 0;
+        Py_XSETREF(slot->key, Py_NewRef(k));
+        slot->text[0] = '"';
+        memcpy(slot->text + 1, p, (size_t)n);
+        slot->text[n + 1] = '"';
+        slot->text[n + 2] = ':';
+        slot->len = (uint32_t)(n + 3);
+    }
+    if (fa_buf_room(out, 1 + sizeof slot->text) < 0) return -1;
+    if (comma) out->p[out->len++] = ',';
+    memcpy(out->p + out->len, slot->text, sizeof slot->text);
+    out->len += slot->len;
+    return 1;
+#endif
+}
+
 static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int converted) {
     size_t start = out->len;
     if (fa_buf_put(out, "{", 1) < 0) return -1;
@@ -206,20 +244,24 @@ static int encode_dict(fa_state *st, PyObject *d, fa_buf *out, int depth, int co
     PyObject *k, *v;
     int first = 1;
     while (PyDict_Next(d, &pos, &k, &v)) {
-        /* FastAPI's jsonable_encoder drops SQLAlchemy's "_sa..." keys from every dict. */
-        int is_str = PyUnicode_CheckExact(k) || PyUnicode_Check(k);
-        if (is_str && PyUnicode_GET_LENGTH(k) >= 3 && is_sa_key(k)) continue;
-        if (!first && fa_buf_put(out, ",", 1) < 0) return -1;
-        first = 0;
-        if ((is_str ? put_string(out, k) : put_key(out, k)) < 0) {
-            /* Keys such as Enum members or dates: let jsonable_encoder convert the whole dict. */
-            if (converted || st == NULL || st->encoder == NULL || !PyErr_ExceptionMatches(PyExc_TypeError))
-                return -1;
-            PyErr_Clear();
-            out->len = start;
-            return encode_converted(st, d, out, depth);
+        int cached = st != NULL && PyUnicode_CheckExact(k) ? put_cached_key(st, out, k, !first) : 0;
+        if (cached < 0) return -1;
+        if (!cached) {
+            /* FastAPI's jsonable_encoder drops SQLAlchemy's "_sa..." keys from every dict. */
+            int is_str = PyUnicode_CheckExact(k) || PyUnicode_Check(k);
+            if (is_str && PyUnicode_GET_LENGTH(k) >= 3 && is_sa_key(k)) continue;
+            if (!first && fa_buf_put(out, ",", 1) < 0) return -1;
+            if ((is_str ? put_string(out, k) : put_key(out, k)) < 0) {
+                /* Keys such as Enum members or dates: let jsonable_encoder convert the whole dict. */
+                if (converted || st == NULL || st->encoder == NULL || !PyErr_ExceptionMatches(PyExc_TypeError))
+                    return -1;
+                PyErr_Clear();
+                out->len = start;
+                return encode_converted(st, d, out, depth);
+            }
+            if (fa_buf_put(out, ":", 1) < 0) return -1;
         }
-        if (fa_buf_put(out, ":", 1) < 0) return -1;
+        first = 0;
         if (encode(st, v, out, depth + 1, converted) < 0) return -1;
     }
     return fa_buf_put(out, "}", 1);

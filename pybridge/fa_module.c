@@ -134,6 +134,11 @@ static int clear(PyObject *m) {
     Py_CLEAR(st->attr_raw_headers);
     Py_CLEAR(st->attr_path);
     Py_CLEAR(st->handler_timeout);
+    if (st->keys) {
+        for (int i = 0; i < FA_KEY_SLOTS; i++) Py_CLEAR(st->keys[i].key);
+        free(st->keys);
+        st->keys = NULL;
+    }
     return 0;
 }
 
