@@ -5,6 +5,7 @@ jsonable_encoder) turns it into the body FastAPI would send."""
 import datetime
 import decimal
 import enum
+import sys
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,3 +142,16 @@ def big(size: int):  # type: ignore[no-untyped-def]
 @app.post("/floats")
 def floats(payload: list[float]):  # type: ignore[no-untyped-def]
     return payload
+
+
+# Keys the encoder caches (interned ASCII, by address) next to ones it must not: more keys
+# than its 256 slots, so that slots are shared and replaced, and keys that need escapes, are
+# too long, are not ASCII, or are SQLAlchemy's "_sa" keys (dropped).
+INTERNED_KEYS = [sys.intern(f"key{i}") for i in range(600)] + [
+    sys.intern('quote"d'), sys.intern("x" * 40), sys.intern("clé"), sys.intern("_sa_state"),
+    "not-interned-" + str(len(sys.argv))]
+
+
+@app.get("/interned-keys/{rounds}")
+def interned_keys(rounds: int):  # type: ignore[no-untyped-def]
+    return [{key: [i, key] for key in INTERNED_KEYS[i % 7::3]} for i in range(rounds)]

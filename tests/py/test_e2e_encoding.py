@@ -129,6 +129,20 @@ def test_every_value_of_the_app_is_checked(client: httpx.Client) -> None:
     assert sorted(names) == sorted([name for name, _ in EXPECTED] + ["sqlalchemy_keys"])
 
 
+def test_cached_keys_encode_as_json_dumps_does(client: httpx.Client) -> None:
+    # The host caches the encoded form of interned dict keys; whatever it caches, replaces
+    # or refuses to cache, the bytes must stay json.dumps's (SQLAlchemy's "_sa" keys dropped).
+    for _ in range(2):  # the second request finds the cache filled
+        response = client.get("/interned-keys/12")
+        value = json.loads(response.content)
+        for item in value:
+            assert "_sa_state" not in item
+        assert len(value) == 12 and any('quote"d' in item for item in value)
+        assert response.content == json.dumps(
+            value, ensure_ascii=False, separators=(",", ":")).encode()
+        assert any("clé" in item for item in value) and any("x" * 40 in item for item in value)
+
+
 def test_sqlalchemy_state_keys_are_dropped(client: httpx.Client) -> None:
     check_json(client.get("/value/sqlalchemy_keys"), b'{"name":"kept"}')
 
