@@ -56,10 +56,17 @@ async def run_streamed(token: int, response: StreamingResponse) -> None:
         # async generator (or coroutine) costs per piece.
         direct = not ping and hasattr(iterator, "__aiter__")
         pieces = iterator if direct else _pieces(iterator, ping)
+        # Channel.send inlined: this loop runs once per piece (per event, for SSE).
+        queue, outlet = _fasterapi.queue, channel.outlet
         async for piece in pieces:
-            data = piece.encode(response.charset) if isinstance(piece, str) else bytes(piece)
-            if data and channel.send(OP_HTTP_BODY, 0, data) > HIGH_WATER:
-                await channel.drained()
+            data = piece if type(piece) is bytes else (
+                piece.encode(response.charset) if isinstance(piece, str) else bytes(piece))
+            if data:
+                queued = queue(outlet, OP_HTTP_BODY, 0, data)
+                if queued > HIGH_WATER:
+                    await channel.drained()
+                elif queued < 0:
+                    raise channel.disconnect or Disconnected()
     except (Disconnected, asyncio.CancelledError):
         if channel.disconnect is None:
             raise  # cancelled for another reason than the client leaving
