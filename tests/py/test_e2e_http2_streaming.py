@@ -61,12 +61,7 @@ def test_sse_over_h2_and_cancel_on_stream_reset(client: httpx.Client,
     assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
     assert response.text.startswith('data: {"n":0}\n\n')
     # httpx does not reset a stream it stops reading, so the client here is the h2 library.
-    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
-    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
-    conn.initiate_connection()
-    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"), (":path", "/sse/ticks?tag=h2-reset"),
-                          (":authority", "x")], end_stream=True)
-    sock.sendall(conn.data_to_send())
+    sock, conn = h2_get(live_server, "/sse/ticks?tag=h2-reset")
     received = b""
     while b"tick" not in received:
         for event in conn.receive_data(sock.recv(65536)):
@@ -75,49 +70,49 @@ def test_sse_over_h2_and_cancel_on_stream_reset(client: httpx.Client,
                 conn.acknowledge_received_data(event.flow_controlled_length, 1)
     conn.reset_stream(1)
     sock.sendall(conn.data_to_send())
-    deadline = time.monotonic() + 5
-    while "h2-reset" not in client.get("/cancelled").json()["sse"]:
-        assert time.monotonic() < deadline, "the handler was not cancelled by RST_STREAM"
-        time.sleep(0.05)
+    wait_for_tag(client, "sse", "h2-reset", "the handler was not cancelled by RST_STREAM")
     sock.close()
 
 
 def test_request_is_disconnected_once_the_h2_connection_closes(
         client: httpx.Client, live_server: LiveServer) -> None:
-    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
-    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
-    conn.initiate_connection()
-    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"),
-                          (":path", "/wait-for-disconnect?tag=h2-left"), (":authority", "x")],
-                      end_stream=True)
-    sock.sendall(conn.data_to_send())
+    sock, _ = h2_get(live_server, "/wait-for-disconnect?tag=h2-left")
     time.sleep(0.2)
     assert "h2-left" not in client.get("/cancelled").json()["disconnected"]
     sock.close()
-    deadline = time.monotonic() + 5
-    while "h2-left" not in client.get("/cancelled").json()["disconnected"]:
-        assert time.monotonic() < deadline, "is_disconnected() stayed false"
-        time.sleep(0.05)
+    wait_for_tag(client, "disconnected", "h2-left", "is_disconnected() stayed false")
 
 
 def test_request_is_disconnected_once_its_h2_stream_is_reset(
         client: httpx.Client, live_server: LiveServer) -> None:
-    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
-    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
-    conn.initiate_connection()
-    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"),
-                          (":path", "/wait-for-disconnect?tag=h2-reset-wait"),
-                          (":authority", "x")], end_stream=True)
-    sock.sendall(conn.data_to_send())
+    sock, conn = h2_get(live_server, "/wait-for-disconnect?tag=h2-reset-wait")
     time.sleep(0.2)
     assert "h2-reset-wait" not in client.get("/cancelled").json()["disconnected"]
     conn.reset_stream(1)  # the connection stays open
     sock.sendall(conn.data_to_send())
-    deadline = time.monotonic() + 5
-    while "h2-reset-wait" not in client.get("/cancelled").json()["disconnected"]:
-        assert time.monotonic() < deadline, "is_disconnected() stayed false after RST_STREAM"
-        time.sleep(0.05)
+    wait_for_tag(client, "disconnected", "h2-reset-wait",
+                 "is_disconnected() stayed false after RST_STREAM")
     sock.close()
+
+
+def h2_get(live_server: LiveServer, path: str) -> tuple[socket.socket, h2.connection.H2Connection]:
+    """A new HTTP/2 connection (the h2 library, which can reset a stream and keep the
+    connection) that sent GET `path` on stream 1."""
+    sock = socket.create_connection((live_server.host, live_server.port), timeout=15)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    conn.send_headers(1, [(":method", "GET"), (":scheme", "http"), (":path", path),
+                          (":authority", "x")], end_stream=True)
+    sock.sendall(conn.data_to_send())
+    return sock, conn
+
+
+def wait_for_tag(client: httpx.Client, kind: str, tag: str, failure: str) -> None:
+    """Wait up to 5 s for stream_app to record `tag` under `kind` in /cancelled."""
+    deadline = time.monotonic() + 5
+    while tag not in client.get("/cancelled").json()[kind]:
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.05)
 
 
 # ---- RFC 8441 -------------------------------------------------------------------------------
