@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fasterapi/fasterapi/internal/testfd"
 )
 
 type record struct {
@@ -39,22 +41,12 @@ func newTestInbox(t *testing.T) (*Inbox, int) {
 	return NewInbox(fd), fd
 }
 
-func eventfdCount(t *testing.T, fd int) uint64 {
-	var b [8]byte
-	if _, err := unix.Read(fd, b[:]); err == unix.EAGAIN {
-		return 0
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return binary.NativeEndian.Uint64(b[:])
-}
-
 func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
 	in, fd := newTestInbox(t)
 	in.Post(1<<32, EventText, 0, []byte("hello"))
 	in.Post(2<<32, EventDisconnect, 1006, nil)
 	in.Post(1<<32, EventBinary, 0, []byte{0, 1, 2})
-	if got := eventfdCount(t, fd); got != 1 {
+	if got := testfd.EventfdCount(t, fd); got != 1 {
 		t.Fatalf("eventfd signalled %d times for one burst, want 1", got)
 	}
 	var got []record
@@ -75,7 +67,7 @@ func TestInboxRecordsAndOneWakeUpPerBurst(t *testing.T) {
 		t.Error("drain of an empty inbox called f")
 	}
 	in.Post(3, EventDrained, 0, nil) // after a drain the next event signals again
-	if got := eventfdCount(t, fd); got != 1 {
+	if got := testfd.EventfdCount(t, fd); got != 1 {
 		t.Fatalf("eventfd signalled %d times after drain, want 1", got)
 	}
 }

@@ -1,12 +1,12 @@
 package server
 
 import (
-	"encoding/binary"
 	"testing"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/sys/unix"
 
+	"github.com/fasterapi/fasterapi/internal/testfd"
 	"github.com/fasterapi/fasterapi/pybridge"
 )
 
@@ -65,34 +65,23 @@ func TestStreamQueueTellsAWaitingHandlerWhenDrained(t *testing.T) {
 		q.push(pybridge.OpHTTPBody, 0, make([]byte, highWater/2))
 	}
 	q.take(nil, highWater/2)
-	if eventfdCount(t, fd) != 0 {
+	if testfd.EventfdCount(t, fd) != 0 {
 		t.Fatal("drained was posted with a megabyte still queued")
 	}
 	q.take(nil, highWater)
-	if out.Queued() != 0 || eventfdCount(t, fd) != 1 {
+	if out.Queued() != 0 || testfd.EventfdCount(t, fd) != 1 {
 		t.Fatalf("no drained event once the queue emptied (queued %d)", out.Queued())
 	}
 	out.Add(10)
 	q.push(pybridge.OpHTTPBody, 0, make([]byte, 10))
 	q.take(nil, highWater)
-	if eventfdCount(t, fd) != 0 {
+	if testfd.EventfdCount(t, fd) != 0 {
 		t.Fatal("drained was posted though the handler did not wait")
 	}
 	q.close(1006)
 	if out.Add(0) != 0 || !out.Gone() {
 		t.Fatal("the outlet does not say the connection is gone")
 	}
-}
-
-// eventfdCount reads (and so resets) an eventfd's counter: how often it was signalled.
-func eventfdCount(t *testing.T, fd int) uint64 {
-	var b [8]byte
-	if _, err := unix.Read(fd, b[:]); err == unix.EAGAIN {
-		return 0
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return binary.NativeEndian.Uint64(b[:])
 }
 
 // Request.is_disconnected() asks with OpProbe: open while the connection lives, gone after.
