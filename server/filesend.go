@@ -91,18 +91,7 @@ func (c *session) writeFilePlan(out []byte, p filePlan, keepAlive, head bool) []
 	}
 	if p.length <= fileInline {
 		start := len(out)
-		var err error
-		for _, seg := range p.segs {
-			if seg.lit != nil {
-				out = append(out, seg.lit...)
-				continue
-			}
-			n := len(out)
-			out = append(out, make([]byte, seg.n)...)
-			if err = p.f.readAt(out[n:], seg.off); err != nil {
-				break
-			}
-		}
+		out, err := p.appendBody(out)
 		name := p.f.name
 		p.close()
 		if err != nil {

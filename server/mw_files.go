@@ -33,9 +33,12 @@ func (x *mwExchange) planFile(p *filePlan, head, streamOK bool) (fileAnswer, err
 			p.head = x.wholeHead(p.status, p.head, int(p.length))
 			return fileAnswer{}, nil
 		}
-		body, err := p.readAll()
+		body, err := p.appendBody(make([]byte, 0, p.length))
 		p.close()
-		return fileAnswer{whole: true, body: body}, err
+		if err != nil {
+			return fileAnswer{whole: true}, err
+		}
+		return fileAnswer{whole: true, body: body}, nil
 	}
 	original := p.head
 	p.head = x.streamed(p.status, p.head)
@@ -53,21 +56,21 @@ func (x *mwExchange) planFile(p *filePlan, head, streamOK bool) (fileAnswer, err
 	return fileAnswer{enc: enc}, nil
 }
 
-// readAll reads the plan's body into memory.
-func (p *filePlan) readAll() ([]byte, error) {
-	body := make([]byte, 0, p.length)
+// appendBody appends the plan's body to dst, reading its file segments; on an error, dst
+// holds what was read before it.
+func (p *filePlan) appendBody(dst []byte) ([]byte, error) {
 	for _, seg := range p.segs {
 		if seg.lit != nil {
-			body = append(body, seg.lit...)
+			dst = append(dst, seg.lit...)
 			continue
 		}
-		n := len(body)
-		body = append(body, make([]byte, seg.n)...)
-		if err := p.f.readAt(body[n:], seg.off); err != nil {
-			return nil, err
+		n := len(dst)
+		dst = append(dst, make([]byte, seg.n)...)
+		if err := p.f.readAt(dst[n:], seg.off); err != nil {
+			return dst[:n], err
 		}
 	}
-	return body, nil
+	return dst, nil
 }
 
 // fileMiddleware is planFile for an HTTP/1.1 answer: a body compressed whole is written here
