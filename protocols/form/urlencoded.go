@@ -72,9 +72,16 @@ func (u *urlencoded) endField(tail []byte) error {
 		return u.err
 	}
 	name, value, _ := bytes.Cut(raw, []byte("="))
+	data := decodeField(value)
+	// Feed bounds the raw field; a raw byte above 0x7F decodes to two bytes of UTF-8, so the
+	// value the reader gets is bounded again.
+	if int64(len(data)) > u.lim.MaxFieldSize {
+		u.err = fieldTooLarge("Field", u.lim.MaxFieldSize)
+		return u.err
+	}
 	part := &Part{Name: decodeField(name)}
 	u.events = append(u.events, Event{Kind: PartStart, Part: part},
-		Event{Kind: PartData, Data: decodeField(value)}, Event{Kind: PartEnd})
+		Event{Kind: PartData, Data: data}, Event{Kind: PartEnd})
 	return nil
 }
 

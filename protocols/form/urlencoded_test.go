@@ -41,3 +41,16 @@ func TestURLEncodedLimits(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A raw byte above 0x7F is a latin-1 character, two bytes once decoded: the raw field fits
+// the limit, its value does not.
+func TestURLEncodedLimitBoundsTheDecodedValue(t *testing.T) {
+	lim := Limits{MaxFieldSize: 1024}
+	if _, err := parseChunks(t, ueType, "a="+strings.Repeat("\xe9", 511), lim, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseChunks(t, ueType, "a="+strings.Repeat("\xe9", 600), lim, 0); err == nil ||
+		formError(t, err).Message != "Field exceeded maximum size of 1KB." {
+		t.Fatalf("got %v", err)
+	}
+}
