@@ -22,7 +22,7 @@ REF_REQS := fastapi uvicorn python-multipart httpx pytest
 help:
 	@echo "make run    build, install into $(VENV) and serve examples/hello on port $(PORT)"
 	@echo "make test   install what the tests need and run every Go and Python test"
-	@echo "make bench  benchmark against uvicorn, Granian, Starlette and Go (bench/run.sh, then bench/ws.sh)"
+	@echo "make bench  benchmark against uvicorn, Granian, Starlette and Go (bench/run.sh, then bench/ws.sh), then the example app's RSS (bench/rss.sh)"
 
 install:
 	@test -n "$(PYTHON)" || { scripts/find-python.sh; exit 1; }
@@ -91,6 +91,7 @@ lint: venvs
 
 bench:
 	bench/run.sh
+	bench/rss.sh
 
 clean:
 	rm -rf $(VENV) .venv-test-* $(REF_VENV) build dist

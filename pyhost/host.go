@@ -94,6 +94,8 @@ type Host struct {
 	ready      atomic.Int32
 	bootErr    atomic.Pointer[error]
 	shared     atomic.Bool
+	// mainServes is set once an event loop serves from the main interpreter in pinned mode.
+	mainServes atomic.Bool
 	// mainStartup runs the app's start-up in the main interpreter once, when it serves.
 	mainStartup    sync.Once
 	mainStartupErr error
@@ -254,6 +256,12 @@ func (h *Host) EnsureThread() error {
 		return errors.New("this thread's interpreter failed to start")
 	}
 	if h.shared.Load() {
+		return h.joinMain()
+	}
+	// The main interpreter imported the app to learn its routes, and its GIL is its own once
+	// the others are own-GIL sub-interpreters: the first loop serves from it rather than
+	// importing the app once more (about 8 MB of RSS per interpreter).
+	if h.mainServes.CompareAndSwap(false, true) {
 		return h.joinMain()
 	}
 	err := h.BootThread()

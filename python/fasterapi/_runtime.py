@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ._appspec import parse_app_spec
+from ._concurrency import HOSTED
 
 if TYPE_CHECKING:
     from .applications import FasterAPI
@@ -84,6 +85,10 @@ def boot(spec: str, app_dir: str) -> HostTable:
 
     A route's index in the list is the `route_index` later passed to dispatch.
     """
+    if HOSTED:
+        from ._lazyssl import defer_tls_modules
+
+        defer_tls_modules()
     app: FasterAPI = load_app(spec, app_dir)
     import os
 
@@ -115,7 +120,8 @@ _app: Any = None
 
 def startup() -> None:
     """Run the loaded app's start-up in this interpreter; the host calls it in each
-    interpreter that serves (not in the main one unless it serves, in shared mode)."""
+    sub-interpreter that serves; `fa_main_startup` runs it in the main one, which serves the
+    first event loop in pinned mode and every loop in shared mode."""
     from ._lifespan import startup as run_startup
 
     if _app is None:

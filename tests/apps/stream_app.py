@@ -201,3 +201,31 @@ async def chat(websocket: WebSocket, room: str) -> None:
 @app.post("/publish/{room}")
 def publish(room: str, message: dict[str, Any]) -> dict[str, int]:
     return {"reached": app.channel(room).publish(message)}
+
+
+@app.get("/tls/loaded")
+def tls_loaded() -> dict[str, bool]:
+    import sys
+
+    return {"openssl": "_ssl" in sys.modules}
+
+
+@app.get("/tls/fetch")
+async def tls_fetch(port: int, cafile: str) -> dict[str, object]:
+    """An asyncio TLS client inside a handler: fetches /tls/loaded from the server's TLS port."""
+    import ssl
+    import sys
+
+    before = "_ssl" in sys.modules
+    context = ssl.create_default_context(cafile=cafile)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context,
+                                                   server_hostname="localhost")
+    writer.write(b"GET /tls/loaded HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    response = await reader.read()
+    writer.close()
+    try:
+        await writer.wait_closed()
+    except (OSError, ssl.SSLError):
+        pass  # the server closed first; the answer is in
+    head, _, body = response.partition(b"\r\n\r\n")
+    return {"before": before, "status_line": head.split(b"\r\n")[0].decode(), "body": body.decode()}

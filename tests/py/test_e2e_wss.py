@@ -71,3 +71,15 @@ def test_sse_over_https_http2(tls_server: tuple[LiveServer, int],
         assert response.text.startswith('data: {"n":0}\n\n')
         streamed = client.get(f"https://127.0.0.1:{port}/stream/sync", params={"n": 2})
         assert streamed.text == "piece 0\npiece 1\n"
+
+
+def test_openssl_loads_in_the_app_only_once_a_handler_uses_tls(
+        tls_server: tuple[LiveServer, int], certificate: tuple[Path, Path]) -> None:
+    # The app imports asyncio, which imports ssl; the host defers ssl's body to first use, so
+    # OpenSSL is not loaded until the handler below makes a TLS connection of its own.
+    server, port = tls_server
+    base = f"http://{server.host}:{server.port}"
+    assert httpx.get(f"{base}/tls/loaded").json() == {"openssl": False}
+    answer = httpx.get(f"{base}/tls/fetch", params={"port": port, "cafile": str(certificate[0])},
+                       timeout=30).json()
+    assert answer == {"before": False, "status_line": "HTTP/1.1 200 OK", "body": '{"openssl":true}'}
