@@ -8,6 +8,7 @@
 #   DURATION=8s RUNS=3 CONNS="64 256" SERVERS="fasterapi uvicorn+fastapi" PATHS="/json /cpu" bench/run.sh
 # HTTP/2 row: h2load -c 16 -m 10 on /json (cleartext, prior knowledge) against H2SERVERS; set
 # SERVERS="" to run only that row:   SERVERS= bench/run.sh
+# WS=0 skips the WebSocket/SSE part:   WS=0 H2SERVERS= PATHS="/big /big-bytes" bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8s}
@@ -15,7 +16,7 @@ RUNS=${RUNS:-3}
 CONNS=${CONNS:-64 256}
 PORT=${PORT:-8765}
 SERVERS=${SERVERS-fasterapi uvicorn+fastapi granian+fastapi granian-rsgi uvicorn+starlette go-net/http gnet-bare}
-PATHS=${PATHS:-/json /plaintext /items/5?q=x /big /echo /async /cpu}
+PATHS=${PATHS:-/json /plaintext /items/5?q=x /big /big-bytes /echo /async /cpu}
 H2SERVERS=${H2SERVERS-fasterapi go-net/http granian+fastapi granian-rsgi}
 H2CONNS=${H2CONNS:-16}
 H2STREAMS=${H2STREAMS:-10}
@@ -195,5 +196,7 @@ fi
 } | tee -a "$table"
 echo; echo "full table: $table"
 
-# WebSocket echo and SSE fan-out against the same Python stacks, same pinning.
-echo; BENCH_INSTALLED=1 bench/ws.sh
+# WebSocket echo and SSE fan-out against the same Python stacks, same pinning (WS=0 skips it).
+if [ "${WS:-1}" != 0 ]; then
+  echo; BENCH_INSTALLED=1 bench/ws.sh
+fi

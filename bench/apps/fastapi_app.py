@@ -2,20 +2,23 @@
 BENCH_FRAMEWORK=fasterapi switches the one import, as a user would."""
 
 import asyncio
+import json
 import os
 
 if os.environ.get("BENCH_FRAMEWORK") == "fasterapi":
     from fasterapi import FastAPI, WebSocket, WebSocketDisconnect
-    from fasterapi.responses import PlainTextResponse, StreamingResponse
+    from fasterapi.responses import PlainTextResponse, Response, StreamingResponse
 else:
     from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-    from fastapi.responses import PlainTextResponse, StreamingResponse
+    from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from broadcast import broadcaster
 
 app = FastAPI()
 
 BIG = [{"id": i, "name": f"item-{i}", "tags": ["alpha", "beta"], "price": i * 1.5} for i in range(160)]
+# The same list encoded once: /big-bytes measures sending 10 KB, /big encoding it per request.
+BIG_BYTES = json.dumps(BIG, separators=(",", ":")).encode()
 
 
 @app.get("/json")
@@ -36,6 +39,11 @@ def read_item(item_id: int, q: str | None = None) -> dict[str, object]:
 @app.get("/big")
 def big() -> list[dict[str, object]]:
     return BIG
+
+
+@app.get("/big-bytes")
+def big_bytes() -> Response:
+    return Response(BIG_BYTES, media_type="application/json")
 
 
 @app.post("/echo")

@@ -2,15 +2,17 @@
 Granian's ASGI interface."""
 
 import asyncio
+import json
 
 from broadcast import broadcaster
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 BIG = [{"id": i, "name": f"item-{i}", "tags": ["alpha", "beta"], "price": i * 1.5} for i in range(160)]
+BIG_BYTES = json.dumps(BIG, separators=(",", ":")).encode()
 
 
 async def json_(request: Request) -> JSONResponse:
@@ -27,6 +29,10 @@ async def read_item(request: Request) -> JSONResponse:
 
 async def big(request: Request) -> JSONResponse:
     return JSONResponse(BIG)
+
+
+async def big_bytes(request: Request) -> Response:
+    return Response(BIG_BYTES, media_type="application/json")
 
 
 async def echo(request: Request) -> JSONResponse:
@@ -61,6 +67,6 @@ async def sse(request: Request) -> StreamingResponse:
 
 app = Starlette(routes=[
     Route("/json", json_), Route("/plaintext", plaintext), Route("/items/{item_id}", read_item),
-    Route("/big", big), Route("/echo", echo, methods=["POST"]), Route("/async", async_sleep0),
+    Route("/big", big), Route("/big-bytes", big_bytes), Route("/echo", echo, methods=["POST"]), Route("/async", async_sleep0),
     Route("/cpu", cpu), WebSocketRoute("/ws", ws_echo), Route("/sse", sse),
 ])

@@ -53,6 +53,14 @@ func main() {
 		writeJSON(w, map[string]any{"item_id": id, "q": q})
 	})
 	http.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, big) })
+	bigBytes, err := json.Marshal(big)
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.HandleFunc("/big-bytes", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(bigBytes)
+	})
 	http.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		var payload map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&payload); err != nil {
