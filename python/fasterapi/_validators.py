@@ -942,7 +942,10 @@ def _compile_bare(annotation: Any) -> Validator:
         item = compile_type(args[0]) if args else Validator()
         return SequenceValidator(container, item)
     if isinstance(annotation, type):
-        special = _special_types().get(annotation)
+        # only a class of those modules can be one, and importing them costs ~0.3 MB per
+        # interpreter that an app without such parameters need not pay
+        special = (_special_types().get(annotation)
+                   if annotation.__module__ in _SPECIAL_MODULES else None)
         if special is not None:
             made: Validator = special(annotation)
             return made
@@ -1014,6 +1017,8 @@ def _compile_dataclass(cls: type) -> DataclassValidator:
 
 _typeddict_cache: dict[type, TypedDictValidator] = {}
 _special: dict[Any, Any] | None = None
+# (_pydatetime: where 3.12 sub-interpreters get datetime's classes from)
+_SPECIAL_MODULES = frozenset({"uuid", "decimal", "_pydecimal", "datetime", "_pydatetime"})
 
 
 def _special_types() -> dict[Any, Any]:
