@@ -1,6 +1,7 @@
 // Package pyhost owns the CPython runtime: it starts it, imports the app, gives each event-loop
-// thread its own-GIL sub-interpreter ("pinned" mode) and runs handlers there. It knows nothing
-// of sockets or HTTP.
+// thread an interpreter with a GIL of its own ("pinned" mode: the main interpreter for the
+// first loop, own-GIL sub-interpreters for the others) and runs handlers there. It knows
+// nothing of sockets or HTTP.
 package pyhost
 
 import (

@@ -1,5 +1,6 @@
-"""`--workers N` really runs N sub-interpreters: each event loop owns one, pinned to the loop's
-thread, and new connections go to the loops in turn. The module's server is started once per
+"""`--workers N` really runs N interpreters with a GIL each (the main one and N-1
+sub-interpreters): each event loop owns one, pinned to the loop's thread, and new connections go
+to the loops in turn. The module's server is started once per
 worker count."""
 
 from __future__ import annotations
