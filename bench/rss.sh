@@ -36,6 +36,12 @@ for workers in $WORKERS; do
     grep -q "FasterAPI running" "$OUT/rss-server.log" && break
     sleep 0.1
   done
+  if ! grep -q "FasterAPI running" "$OUT/rss-server.log"; then
+    echo "the example app did not start with $workers interpreters:" >&2
+    cat "$OUT/rss-server.log" >&2
+    kill "$pid" 2>/dev/null || true
+    exit 1
+  fi
   sleep 1
   idle=$(rss_mib "$pid")
   wrk -t1 -c16 -d"$LOAD" "http://127.0.0.1:$PORT/" >/dev/null
