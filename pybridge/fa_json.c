@@ -91,6 +91,11 @@ static int put_ll(fa_buf *out, long long v) {
 }
 
 static int put_long(fa_buf *out, PyObject *o) {
+#if PY_VERSION_HEX >= 0x030C0000
+    /* Most ints fit one digit (|v| < 2^30): read it inline, without the converting call. */
+    if (PyUnstable_Long_IsCompact((PyLongObject *)o))
+        return put_ll(out, (long long)PyUnstable_Long_CompactValue((PyLongObject *)o));
+#endif
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
     if (v == -1 && PyErr_Occurred()) return -1;

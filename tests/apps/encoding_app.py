@@ -63,6 +63,8 @@ VALUES: dict[str, Any] = {
     "non_ascii_key": {"ключ": "значение"},
     "line_separators": "a\u2028b\u2029c",
     # numbers
+    # one 30-bit digit is a "compact" int, which the encoder reads inline; around the edge
+    "compact_int_edges": [2**30 - 1, 2**30, -(2**30 - 1), -(2**30), 2**31, -1],
     "big_int": 2**64,
     "huge_int": 10**40 + 1,
     "negative_big_int": -(2**63) - 1,

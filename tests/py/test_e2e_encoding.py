@@ -45,6 +45,7 @@ EXPECTED: list[tuple[str, bytes]] = [
                        b'"\xd0\xb7\xd0\xbd\xd0\xb0\xd1\x87\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5"}')),
     ("line_separators", b'"a\xe2\x80\xa8b\xe2\x80\xa9c"'),
     # numbers
+    ("compact_int_edges", b"[1073741823,1073741824,-1073741823,-1073741824,2147483648,-1]"),
     ("big_int", b"18446744073709551616"),
     ("huge_int", b"10000000000000000000000000000000000000001"),
     ("negative_big_int", b"-9223372036854775809"),
