@@ -13,13 +13,7 @@ PORT=${PORT:-8766}
 OUT=bench/results
 mkdir -p "$OUT"
 
-if ! command -v wrk >/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get install -y -qq wrk
-fi
-PY=$(scripts/find-python.sh 3.13)
-[ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
-.venv-bench/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
+bench/install.sh
 
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$1"/status; }
 

@@ -23,14 +23,7 @@ H2STREAMS=${H2STREAMS:-10}
 OUT=bench/results
 mkdir -p "$OUT"
 
-if ! command -v wrk >/dev/null || ! command -v h2load >/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get install -y -qq wrk nghttp2-client
-fi
-PY=$(scripts/find-python.sh 3.13)
-[ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
-.venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn uvloop httptools granian starlette websockets
-.venv-bench/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
+bench/install.sh --peers
 go build -o "$OUT/nethttp" ./bench/nethttp
 go build -o "$OUT/gnetbare" ./bench/gnetbare
 V=../../.venv-bench/bin

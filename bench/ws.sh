@@ -30,10 +30,7 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
 fi
 
 if [ -z "${BENCH_INSTALLED:-}" ]; then  # bench/run.sh has installed them already
-  PY=$(scripts/find-python.sh 3.13)
-  [ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
-  .venv-bench/bin/pip install -q --disable-pip-version-check fastapi uvicorn uvloop httptools granian starlette websockets
-  .venv-bench/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps .
+  bench/install.sh --peers
 fi
 go build -o "$OUT/wsload" ./bench/wsload
 go build -o "$OUT/wsecho" ./bench/wsecho
